@@ -1,0 +1,202 @@
+"""The build, as a straight pipeline: sources → cards → notes (HTML, media) → identities → packages.
+
+Every stage reports problems to one Reporter instead of stopping; only when the whole build is
+free of errors are the decks, manifests and lock written, all at once and atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .config import DeckSpec
+from .diagnostics import Reporter
+from .fetch import RemoteCache
+from .files import replace_all
+from .identity import Draft, assign_identities
+from .lock import Lock, LockedNote, LockedNoteType, load_lock
+from .manifest import ManifestNote, manifest_json
+from .media import MediaStore
+from .notetype import NOTE_TYPE, FIELDS
+from .outline import SourceCard, split_cards
+from .package import PackedNote, package_bytes
+from .render import CardSource, render_inline, render_markdown
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    lock_path: Path
+    out_dir: Path
+    cache_dir: Path
+    offline: bool = False
+    write: bool = True
+
+
+@dataclass(frozen=True)
+class Note:
+    """A card compiled to Anki fields, before it has an identity."""
+
+    key: str
+    card: SourceCard
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    body_hash: str
+
+    @property
+    def fields_hash(self) -> str:
+        """Hash of what the note shows, except the source line: a card that only moved down the
+        file is not re-sent to the collection (its Source line updates with its next real edit)."""
+        shown = [value for name, value in zip(FIELDS, self.fields) if name != "Source"]
+        return _digest("\x1f".join([*shown, self.card.path]) + "\x1e" + " ".join(self.tags))
+
+
+@dataclass(frozen=True)
+class DeckResult:
+    spec: DeckSpec
+    apkg_path: Path
+    notes: int
+    media: int
+    warnings: int
+    new: int
+    changed: int
+    retired: int
+
+
+def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> list[DeckResult]:
+    """Compile every deck; write decks, manifests and lock only if no deck has an error."""
+    lock = load_lock(options.lock_path, reporter)
+    now = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    note_type = _note_type_entry(lock.note_type, now, options.lock_path, reporter)
+    remote = RemoteCache(options.cache_dir / "remote", offline=options.offline)
+    outputs: dict[Path, bytes] = {}
+    results: list[DeckResult] = []
+    new_lock = Lock(note_type, dict(lock.decks))
+    for spec in specs:
+        mark = len(reporter.items)
+        media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
+        notes = compile_notes(spec, options.root, media, reporter)
+        previous = lock.decks.get(spec.name, {})
+        identities = assign_identities(spec.name, [Draft(n.key, n.fields_hash, n.body_hash) for n in notes],
+                                       previous, now)
+        new_lock.decks[spec.name] = {note.key: identity for note, identity in zip(notes, identities)}
+        apkg_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
+        warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
+        results.append(DeckResult(spec, apkg_path, len(notes), len(media.files), warnings,
+                                  *_changes(previous, identities)))
+    if options.write and not reporter.errors:
+        outputs[options.lock_path] = new_lock.to_json().encode()
+        replace_all(outputs)
+    return results
+
+
+def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Reporter) -> list[Note]:
+    """Sources → cards → notes with HTML fields; duplicate keys are errors naming both places."""
+    notes: list[Note] = []
+    first_seen: dict[str, SourceCard] = {}
+    for path in spec.sources:
+        display = display_path(path, root)
+        text = _read(path, display, reporter)
+        if text is None:
+            continue
+        source = CardSource(display, path, media, reporter)
+        for card in split_cards(text, display, reporter):
+            key = f"#{card.explicit_id}" if card.explicit_id else " › ".join(card.heading_path)
+            if key in first_seen:
+                other = first_seen[key]
+                reporter.error(display, card.line,
+                               f"two cards have the key '{key}' (the other is at {other.path}:{other.line}); "
+                               "rename one heading or give it an explicit id: ## Heading {#some-id}")
+                continue
+            first_seen[key] = card
+            notes.append(_note(card, key, spec, source))
+    return notes
+
+
+def _note(card: SourceCard, key: str, spec: DeckSpec, source: CardSource) -> Note:
+    question = render_inline(card.title, card.line, source)
+    context = " › ".join(render_inline(title, card.line, source) for title in card.heading_path[:-1])
+    answer = render_markdown(card.body, card.body_line, source)
+    values = {"Question": question, "Answer": answer, "Context": context, "Source": f"{card.path}:{card.line}"}
+    fields = tuple(values.get(name, "") for name in FIELDS)
+    tags = tuple(sorted({*spec.tags, "::".join(_tag(title) for title in card.heading_path)} - {""}))
+    return Note(key, card, spec.name, fields, tags, _digest(card.body.strip()))
+
+
+def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], media: MediaStore,
+             note_type_mtime: int, options: BuildOptions, outputs: dict[Path, bytes]) -> Path:
+    """Add the deck's .apkg and manifest to `outputs`; return where the .apkg goes."""
+    packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags)
+              for n, i in zip(notes, identities)]
+    description = (f"<p>Version {spec.version} · {len(notes)} notes · {len(media.files)} images</p>"
+                   f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
+    base = options.out_dir / f"{spec.slug}-{spec.version}"
+    apkg_path = base.with_name(base.name + ".apkg")
+    if not options.write:
+        return apkg_path
+    outputs[apkg_path] = package_bytes(packed, {spec.name: description}, media.files, note_type_mtime)
+    manifest = [ManifestNote(i.guid, n.key, i.fields_hash, f"{n.card.path}:{n.card.line}", n.deck)
+                for n, i in zip(notes, identities)]
+    outputs[base.with_name(base.name + ".manifest.json")] = \
+        manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
+    return apkg_path
+
+
+def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> tuple[int, int, int]:
+    """How many notes are new, changed (newer mtime) and gone, compared with the lock."""
+    before = {note.guid: note.mtime for note in previous.values()}
+    now = {identity.guid for identity in identities}
+    new = sum(1 for identity in identities if identity.guid not in before)
+    changed = sum(1 for identity in identities if identity.guid in before and identity.mtime != before[identity.guid])
+    return new, changed, sum(1 for guid in before if guid not in now)
+
+
+def _note_type_entry(locked: LockedNoteType | None, now: int, lock_path: Path, reporter: Reporter) -> LockedNoteType:
+    """The note type's lock entry; refuses a changed field list under an unchanged note-type id."""
+    design = NOTE_TYPE.design
+    if locked is None or locked.id != NOTE_TYPE.id:
+        return LockedNoteType(NOTE_TYPE.id, NOTE_TYPE.name, NOTE_TYPE.fields, design, now)
+    if locked.fields != NOTE_TYPE.fields:
+        reporter.error(lock_path, 0,
+                       f"the fields of note type {NOTE_TYPE.id} changed from {list(locked.fields)} to "
+                       f"{list(NOTE_TYPE.fields)}; Anki would fork the note type and stop updating every note. "
+                       "Give the note type a new id and name in ankibuild/notetype.py (or restore the fields)")
+    mtime = locked.mtime if locked.design == design else max(now, locked.mtime + 1)
+    return LockedNoteType(NOTE_TYPE.id, NOTE_TYPE.name, NOTE_TYPE.fields, design, mtime)
+
+
+def _media_dir(root: Path) -> Path | None:
+    return root / "media" if (root / "media").is_dir() else None
+
+
+def _read(path: Path, display: str, reporter: Reporter) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[:err.start].count(b"\n") + 1
+        reporter.error(display, line, f"not UTF-8 text (byte 0x{err.object[err.start]:02x}); save the file as UTF-8")
+    except OSError as err:
+        reporter.error(display, 0, f"cannot read the file: {err.strerror}")
+    return None
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as the user should see it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _tag(title: str) -> str:
+    return re.sub(r"[^\w-]+", "_", title.lower()).strip("_")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -1,0 +1,112 @@
+"""Command line: `python build.py` builds decks.toml; `build FILE...` any notes; `check` only reports.
+
+Exit codes: 0 built (warnings allowed), 1 content errors, 2 bad usage. Diagnostics go to stderr as
+`path:line: severity: message`; the summary and the files written go to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .build import BuildOptions, DeckResult, build
+from .config import DeckSpec, check_version, load_project, slugify
+from .diagnostics import Reporter, UsageError
+
+COMMANDS = ("build", "check")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in COMMANDS + ("-h", "--help"):
+        args.insert(0, "build")
+    parsed = _parser().parse_args(args)
+    reporter = Reporter(strict=parsed.strict)
+    try:
+        specs, options = _plan(parsed)
+        results = build(specs, options, reporter)
+    except UsageError as err:
+        print(err, file=sys.stderr)
+        return 2
+    reporter.print()
+    return _summarise(parsed.command, results, reporter, options)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Compile Markdown notes into versioned Anki decks (.apkg) with stable note ids.",
+        epilog="With no command, builds every deck in decks.toml into dist/.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
+                                                       "(default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
+    build_cmd = commands.add_parser("build", parents=[common], help="build decks (default command)",
+                                    description="Build the decks of decks.toml, or FILE... into one deck.")
+    build_cmd.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Markdown files (default: decks.toml)")
+    build_cmd.add_argument("--deck", help="deck name for FILE... (default: the first file's name)")
+    build_cmd.add_argument("--version", dest="deck_version", help="deck version for FILE... (default: 0.1.0)")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: dist/)")
+    build_cmd.add_argument("--lock", type=Path, help="lock file for FILE... (default: <deck-slug>.lock.json "
+                                                     "beside the first file)")
+    build_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
+    check_cmd = commands.add_parser("check", parents=[common], help="report problems, write nothing",
+                                    description="Parse and render notes and report problems; writes nothing "
+                                                "and downloads nothing.")
+    check_cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                           help="Markdown files or folders (default: the decks of decks.toml)")
+    return parser
+
+
+def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
+    cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
+    cwd = Path.cwd()
+    files = _markdown_files(parsed.files if parsed.command == "build" else parsed.paths)
+    if parsed.command == "build" and not files and (parsed.deck or parsed.deck_version or parsed.lock):
+        raise UsageError("error: --deck, --version and --lock go with FILE...; decks.toml sets them for its decks")
+    if files:
+        name = (getattr(parsed, "deck", None) or files[0].stem).strip()
+        version = check_version(getattr(parsed, "deck_version", None) or "0.1.0", "--version")
+        spec = DeckSpec(name, version, tuple(files))
+        lock = getattr(parsed, "lock", None) or files[0].parent / f"{slugify(name)}.lock.json"
+        specs, root, out = [spec], cwd, getattr(parsed, "out", None) or cwd / "dist"
+    else:
+        project = load_project(cwd / "decks.toml")
+        specs, root, lock, out = list(project.decks), project.root, project.lock, parsed.__dict__.get("out") or project.out
+    write = parsed.command == "build"
+    return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
+                               offline=not write or parsed.offline, write=write)
+
+
+def _markdown_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.md")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: error: no such file or folder")
+    return files
+
+
+def _summarise(command: str, results: list[DeckResult], reporter: Reporter, options: BuildOptions) -> int:
+    for result in results:
+        print(f"{result.spec.name} {result.spec.version}: {result.notes} notes ({result.new} new, "
+              f"{result.changed} changed), {result.media} media, "
+              f"{result.warnings} warnings")
+        if result.retired:
+            print(f"  {result.retired} note(s) left the sources; Anki keeps them in your collection until "
+                  "you delete them there")
+    if reporter.errors:
+        print(f"{len(reporter.errors)} error(s): nothing was written", file=sys.stderr)
+        return 1
+    if command == "build":
+        for result in results:
+            print(f"wrote {result.apkg_path}")
+        print(f"wrote {options.lock_path}")
+    return 0
+

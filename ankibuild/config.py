@@ -1,0 +1,91 @@
+"""decks.toml: which decks the project builds, from which sources, with which version and tags."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import UsageError
+
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    name: str
+    version: str
+    sources: tuple[Path, ...]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    decks: tuple[DeckSpec, ...]
+    lock: Path
+    out: Path
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "deck"
+
+
+def check_version(version: str, where: str) -> str:
+    if not VERSION.match(version):
+        raise UsageError(f"{where}: error: version '{version}' must be letters, digits and . + _ - "
+                         "(it goes into the file name), e.g. 1.2.0")
+    return version
+
+
+def load_project(path: Path) -> Project:
+    """Read decks.toml; every mistake is a UsageError naming the file and what to write instead."""
+    if not path.is_file():
+        raise UsageError(f"{path}: error: no decks.toml here; run from the project folder, "
+                         "or build files directly: python build.py build NOTES.md --deck NAME")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: error: {err}") from None
+    root = path.parent
+    decks_data = data.get("deck")
+    if not isinstance(decks_data, list) or not decks_data:
+        raise UsageError(f"{path}: error: declare at least one [[deck]] table with name, version and sources")
+    decks = tuple(_deck(entry, index, root, path) for index, entry in enumerate(decks_data, start=1))
+    names = [deck.name for deck in decks]
+    for name in names:
+        if names.count(name) > 1:
+            raise UsageError(f"{path}: error: deck '{name}' is declared twice; give each [[deck]] its own name")
+    return Project(root, decks, root / str(data.get("lock", "decks.lock.json")), root / str(data.get("out", "dist")))
+
+
+def _deck(entry: object, index: int, root: Path, path: Path) -> DeckSpec:
+    where = f"{path}: [[deck]] #{index}"
+    if not isinstance(entry, dict):
+        raise UsageError(f"{where}: error: expected a table")
+    unknown = set(entry) - {"name", "version", "sources", "tags"}
+    if unknown:
+        raise UsageError(f"{where}: error: unknown key(s) {', '.join(sorted(unknown))}; "
+                         "a deck has name, version, sources and tags")
+    name, version, patterns = entry.get("name"), entry.get("version"), entry.get("sources")
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError(f"{where}: error: name must be a non-empty string")
+    if not isinstance(version, str):
+        raise UsageError(f"{where}: error: version must be a string such as \"1.0.0\"")
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise UsageError(f"{where}: error: sources must be a list of files or globs, e.g. [\"source/*.md\"]")
+    tags = entry.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t and " " not in t for t in tags):
+        raise UsageError(f"{where}: error: tags must be a list of strings without spaces")
+    sources: list[Path] = []
+    for pattern in patterns:
+        matched = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
+        if not matched or not all(p.is_file() for p in matched):
+            raise UsageError(f"{where}: error: source '{pattern}' matches no file")
+        sources.extend(p for p in matched if p not in sources)
+    return DeckSpec(name.strip(), check_version(version, where), tuple(sources), tuple(tags))

@@ -1,0 +1,61 @@
+"""Diagnostics in the compiler style `path:line: severity: message`, collected instead of raised.
+
+A build reports every problem it finds in one pass, so the user fixes them all at once; the
+caller decides afterwards whether the build may write anything.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TextIO
+
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class UsageError(Exception):
+    """Bad command line or configuration: exit code 2, no traceback."""
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics; with `strict`, every warning counts as an error."""
+
+    strict: bool = False
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def warning(self, path: str | Path, line: int, message: str) -> None:
+        self._add(path, line, "error" if self.strict else "warning", message)
+
+    def error(self, path: str | Path, line: int, message: str) -> None:
+        self._add(path, line, "error", message)
+
+    def _add(self, path: str | Path, line: int, severity: Severity, message: str) -> None:
+        diagnostic = Diagnostic(str(path), line, severity, message)
+        if diagnostic not in self.items:
+            self.items.append(diagnostic)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def print(self, stream: TextIO = sys.stderr) -> None:
+        for diagnostic in self.items:
+            print(diagnostic, file=stream)

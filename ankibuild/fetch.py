@@ -1,0 +1,214 @@
+"""Download remote images once into a local cache so the cards work offline.
+
+A deck ends up on a phone without network access, so an image referenced by URL has to be
+embedded. Downloading is the slow, flaky part of a build: every download is bounded in time
+and size, and every failure becomes a `FetchError` whose message the caller prints as a
+warning before falling back to the remote URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import IO
+
+from . import __version__
+from .files import write_atomic
+
+USER_AGENT = f"ankibuild/{__version__}"
+EXTENSIONS = ("png", "jpg", "gif", "webp", "svg", "bmp", "avif")
+_CHUNK = 64 * 2**10
+
+# An SVG file may start with a BOM, whitespace, an XML declaration or other processing
+# instructions, comments and a doctype (possibly with an internal subset) before `<svg`.
+# The possessive `*+` matters: with plain `*` a body of many comments and no `<svg`
+# backtracks exponentially.
+_SVG = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*"
+    rb"(?:(?:<\?.*?\?>|<!--.*?-->|(?i:<!doctype)[^>\[]*(?:\[.*?\])?\s*>)\s*)*+"
+    rb"<svg[\s/>]",
+    re.DOTALL,
+)
+# The DIB header that follows a BMP file header has one of these sizes; checking it keeps
+# text that happens to start with "BM" from passing as a bitmap.
+_BMP_DIB_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
+
+
+class FetchError(Exception):
+    """Why a remote image could not be fetched; str(err) is a short human reason such as
+    'HTTP 404', 'timed out after 10 s', 'larger than 10 MiB', 'not an image (text/html)',
+    'offline: not in cache'."""
+
+
+@dataclass(frozen=True)
+class RemoteImage:
+    path: Path  # the cached file with the image bytes
+    extension: str  # sniffed from the bytes, lower-case, no dot: png, jpg, gif, ...
+
+
+class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """urllib would also follow a redirect to ftp://, which the limits below do not cover."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
+            fp.close()
+            raise FetchError("redirected to a non-http(s) URL")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpRedirectsOnly)
+
+
+class RemoteCache:
+    """Downloads remote images once into a cache directory.
+
+    A cached file is named after the sha256 of its URL plus the sniffed extension, so a
+    hit needs neither the network nor a second look at the bytes. Only complete, verified
+    images are ever written, and atomically, so every file in the cache can be trusted.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        offline: bool = False,
+        timeout: float = 10.0,
+        max_bytes: int = 10 * 2**20,
+    ) -> None:
+        self.directory = Path(directory)
+        self.offline = offline
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+
+    def fetch(self, url: str) -> RemoteImage:
+        """Return the cached image for `url`, downloading it first on a miss."""
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError as error:  # e.g. a malformed IPv6 host
+            raise FetchError(f"invalid URL: {error}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError("not an http(s) URL")
+
+        key = hashlib.sha256(url.encode()).hexdigest()
+        for extension in EXTENSIONS:
+            path = self.directory / f"{key}.{extension}"
+            if path.is_file():
+                return RemoteImage(path, extension)
+        if self.offline:
+            raise FetchError("offline: not in cache")
+
+        data, content_type = self._download(url)
+        if not data:
+            raise FetchError("empty response")
+        extension = _sniff(data)
+        if extension is None:
+            raise FetchError(f"not an image ({content_type})")
+        path = self.directory / f"{key}.{extension}"
+        self._store(path, data)
+        return RemoteImage(path, extension)
+
+    def _download(self, url: str) -> tuple[bytes, str]:
+        """Return the body and the claimed content type, within the time and size limits."""
+        deadline = time.monotonic() + 2 * self.timeout
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        try:
+            with _OPENER.open(request, timeout=self.timeout) as response:
+                if response.length is not None and response.length > self.max_bytes:
+                    raise FetchError(f"larger than {_size(self.max_bytes)}")
+                content_type = response.headers.get("Content-Type", "no Content-Type")
+                chunks: list[bytes] = []
+                received = 0
+                # read1 returns after each network read, so a server trickling bytes just
+                # fast enough to dodge the per-read timeout still meets the deadline.
+                while chunk := response.read1(_CHUNK):
+                    received += len(chunk)
+                    if received > self.max_bytes:
+                        raise FetchError(f"larger than {_size(self.max_bytes)}")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"took longer than {2 * self.timeout:g} s")
+                    chunks.append(chunk)
+        except urllib.error.HTTPError as error:
+            error.close()
+            raise FetchError(f"HTTP {error.code}") from None
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            # ValueError: some bad URLs (non-ASCII path, invalid host name) fail only here.
+            raise FetchError(self._reason(error)) from None
+        return b"".join(chunks), content_type.split(";")[0].strip()
+
+    def _reason(self, error: BaseException) -> str:
+        """A short human reason for a network error; urllib often wraps the real one."""
+        if isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
+            return self._reason(error.reason)
+        if isinstance(error, TimeoutError):
+            return f"timed out after {self.timeout:g} s"
+        if isinstance(error, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return f"TLS certificate rejected ({error.verify_message})"
+        if isinstance(error, socket.gaierror):
+            return f"DNS lookup failed ({error.strerror})"
+        if isinstance(error, UnicodeError):
+            return "invalid characters in URL"
+        if isinstance(error, http.client.IncompleteRead):
+            return "connection closed mid-download"
+        if isinstance(error, urllib.error.URLError):
+            return str(error.reason)
+        return str(error) or type(error).__name__
+
+    def _store(self, path: Path, data: bytes) -> None:
+        """Write atomically: a killed build must never leave a truncated file that looks
+        like a cache hit (staged names start with a dot and never match a cache key)."""
+        try:
+            write_atomic(path, data)
+        except OSError as error:
+            raise FetchError(f"cannot write cache: {error}") from None
+
+
+def _sniff(data: bytes) -> str | None:
+    """The image format by magic number, or None; a server's Content-Type is often wrong."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"BM") and int.from_bytes(data[14:18], "little") in _BMP_DIB_SIZES:
+        return "bmp"
+    if data[4:8] == b"ftyp":
+        # The major brand may be generic (mif1) with AVIF only among the compatible brands.
+        end = min(int.from_bytes(data[:4], "big"), len(data))
+        brands = {data[8:12]} | {data[i : i + 4] for i in range(16, end, 4)}
+        if brands & {b"avif", b"avis"}:
+            return "avif"
+    if _SVG.match(data):
+        return "svg"
+    return None
+
+
+def _size(n: int) -> str:
+    """'10 MiB' rather than '10485760 bytes' in messages."""
+    for unit, factor in (("MiB", 2**20), ("KiB", 2**10)):
+        if n >= factor and n % factor == 0:
+            return f"{n // factor} {unit}"
+    return f"{n} bytes"

@@ -1,0 +1,68 @@
+"""Give each note its identity (GUID, note id) and mtime from a stable key and the lock.
+
+The GUID comes from deck + heading path (or an explicit `{#id}`), never from content, so edits
+update the existing note. Content decides only the mtime: Anki applies an incoming note only when
+its mtime is newer, so a note whose content did not change keeps its mtime and one that did gets
+a newer one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import genanki
+
+from .lock import LockedNote
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What identity needs to know about a note before it has one."""
+
+    key: str
+    fields_hash: str
+    body_hash: str
+
+
+def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNote], now: int) -> list[LockedNote]:
+    """Identities for `drafts`, in order: kept by key, then by unchanged text (a renamed heading), else new."""
+    keys = {draft.key for draft in drafts}
+    result: dict[int, LockedNote] = {}
+    for index, draft in enumerate(drafts):
+        if draft.key in locked:
+            result[index] = _carry(locked[draft.key], draft, now)
+
+    vanished = [note for key, note in locked.items() if key not in keys]
+    for index, draft in enumerate(drafts):
+        if index in result:
+            continue
+        matches = [note for note in vanished if note.body_hash == draft.body_hash]
+        if len(matches) == 1:
+            vanished.remove(matches[0])
+            result[index] = _carry(matches[0], draft, now)
+
+    used_guids = {note.guid for note in result.values()}
+    next_id = max([now * 1000] + [note.note_id + 1 for note in locked.values()])
+    for index, draft in enumerate(drafts):
+        if index in result:
+            continue
+        guid = _fresh_guid(deck, draft.key, used_guids)
+        used_guids.add(guid)
+        result[index] = LockedNote(guid, next_id, now, draft.fields_hash, draft.body_hash)
+        next_id += 1
+    return [result[index] for index in range(len(drafts))]
+
+
+def _carry(previous: LockedNote, draft: Draft, now: int) -> LockedNote:
+    mtime = previous.mtime if previous.fields_hash == draft.fields_hash else max(now, previous.mtime + 1)
+    return LockedNote(previous.guid, previous.note_id, mtime, draft.fields_hash, draft.body_hash)
+
+
+def _fresh_guid(deck: str, key: str, used: set[str]) -> str:
+    """genanki's GUID of (deck, key); salted only if a renamed note already carries that GUID."""
+    guid = genanki.guid_for(deck, key)
+    salt = 1
+    while guid in used:
+        guid = genanki.guid_for(deck, key, salt)
+        salt += 1
+    return guid

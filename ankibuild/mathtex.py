@@ -1,0 +1,187 @@
+"""Take math out of Markdown before the Markdown parser can damage it, and put it back for Anki.
+
+The user's notes were written for MathJax with `$` delimiters, which Anki does not read and which
+Markdown mangles (underscores, asterisks, backslashes, `<`). We find formulas the way MathJax
+would: `$...$` and `$$...$$`, also across lines within a paragraph, `\\(...\\)` and `\\[...\\]`;
+`\\$` stays a literal dollar; code spans, code fences and HTML comments are left alone. Each formula
+is replaced by an inert token; after Markdown, tokens become `\\(...\\)` or, for a `$` formula that is
+a paragraph of its own, `\\[...\\]`, with the LaTeX byte-for-byte and HTML-escaped.
+
+No Markdown extension does this: pymdownx.arithmatex and mdit-py-plugins' dollarmath run after
+block parsing, so a multi-line formula whose lines start with `-`, `+` or `=` becomes a list or a
+heading before they see it, and they refuse a `$` followed by a line break.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Reporter
+from .outline import track_fence
+
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+TOKEN = re.compile(r"AnkibuildMath(\d+)X")
+
+
+@dataclass(frozen=True)
+class Formula:
+    latex: str
+    line: int
+    delimiter: str  # "$", "$$", "\\(" or "\\["
+
+    def html(self, paragraph_of_its_own: bool) -> str:
+        display = self.delimiter in ("$$", "\\[") or (self.delimiter == "$" and paragraph_of_its_own)
+        body = html.escape(self.latex, quote=False)
+        return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+
+@dataclass
+class MaskedText:
+    """Markdown with formulas replaced by tokens; `lines[k]` is the source line of masked line k."""
+
+    text: str
+    formulas: list[Formula]
+    lines: list[int]
+
+    def restore(self, rendered: str) -> str:
+        """Replace tokens in rendered HTML; a paragraph holding only a `$` formula becomes display math."""
+        def paragraph(match: re.Match[str]) -> str:
+            return "<p>" + self.formulas[int(match.group(1))].html(True) + "</p>"
+
+        rendered = re.sub(r"<p>\s*" + TOKEN.pattern + r"\s*</p>", paragraph, rendered)
+        return TOKEN.sub(lambda m: self.formulas[int(m.group(1))].html(False), rendered)
+
+
+def mask_math(text: str, path: str, first_line: int, reporter: Reporter) -> MaskedText:
+    """Replace every formula outside code with a token; report unbalanced braces and lone `$`."""
+    masked = MaskedText("", [], [])
+    pieces: list[str] = []
+    chunk: list[str] = []
+    chunk_line = first_line
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        fence, in_code = track_fence(fence, line)
+        if in_code:
+            if chunk:
+                pieces.append(_mask_chunk("\n".join(chunk), chunk_line, masked, path, reporter))
+                chunk = []
+            pieces.append(line)
+            masked.lines.append(number)
+        else:
+            if not chunk:
+                chunk_line = number
+            chunk.append(line)
+    if chunk:
+        pieces.append(_mask_chunk("\n".join(chunk), chunk_line, masked, path, reporter))
+    masked.text = "\n".join(pieces)
+    return masked
+
+
+def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, reporter: Reporter) -> str:
+    """Mask one run of non-code lines, recording which source line each masked line starts on."""
+    out: list[str] = []
+    masked.lines.append(first_line)
+
+    def keep(begin: int, end: int) -> int:
+        for offset, char in enumerate(text[begin:end], start=begin):
+            if char == "\n":
+                masked.lines.append(first_line + text.count("\n", 0, offset + 1))
+        out.append(text[begin:end])
+        return end
+
+    i = 0
+    while i < len(text):
+        char = text[i]
+        line = first_line + text.count("\n", 0, i)
+        if char == "\\" and text[i + 1:i + 2] in ("(", "["):
+            closer = "\\)" if text[i + 1] == "(" else "\\]"
+            end = _find_closing(text, i + 2, closer)
+            if end is None:
+                i = keep(i, i + 2)
+                continue
+            out.append(_token(masked, text[i + 2:end], line, text[i:i + 2], path, reporter))
+            i = end + 2
+        elif char == "\\":
+            i = keep(i, i + 2)
+        elif char == "`":
+            i = keep(i, _code_span_end(text, i))
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i)
+            i = keep(i, len(text) if end < 0 else end + 3)
+        elif char == "$":
+            delimiter = "$$" if text.startswith("$$", i) else "$"
+            start = i + len(delimiter)
+            end = _find_closing(text, start, delimiter)
+            if end is None or end == start:
+                reporter.warning(path, line, f"'{delimiter}' has no closing '{delimiter}' in its paragraph; "
+                                             "write \\$ for a literal dollar sign")
+                i = keep(i, start)
+                continue
+            out.append(_token(masked, text[start:end], line, delimiter, path, reporter))
+            i = end + len(delimiter)
+        else:
+            i = keep(i, i + 1)
+    return "".join(out)
+
+
+def _find_closing(text: str, start: int, closer: str) -> int | None:
+    """Index of the first unescaped `closer` after `start`, within the same paragraph."""
+    i = start
+    limit = _paragraph_end(text, start)
+    while i < limit:
+        if text.startswith(closer, i):
+            return i
+        i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
+    return None
+
+
+def _paragraph_end(text: str, start: int) -> int:
+    match = BLANK_LINE.search(text, start)
+    return match.start() if match else len(text)
+
+
+def _code_span_end(text: str, start: int) -> int:
+    """End of the code span opened by the backtick run at `start`, or of the run if none closes it."""
+    rest = text[start:]
+    run_end = start + len(rest) - len(rest.lstrip("`"))
+    opener = text[start:run_end]
+    limit = _paragraph_end(text, run_end)
+    for match in re.finditer(r"`+", text[run_end:limit]):
+        if match.group(0) == opener:
+            return run_end + match.end()
+    return run_end
+
+
+def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str, reporter: Reporter) -> str:
+    _check_braces(latex, line, path, reporter)
+    masked.formulas.append(Formula(latex, line, delimiter))
+    return f"AnkibuildMath{len(masked.formulas) - 1}X"
+
+
+def _check_braces(latex: str, line: int, path: str, reporter: Reporter) -> None:
+    depth = 0
+    i = 0
+    while i < len(latex):
+        if latex[i] == "\\":
+            i += 2
+            continue
+        if latex[i] == "{":
+            depth += 1
+        elif latex[i] == "}":
+            depth -= 1
+            if depth < 0:
+                where = line + latex.count("\n", 0, i)
+                reporter.warning(path, where, f"unbalanced braces in formula ${_clip(latex)}$: "
+                                              "'}' without an opening '{'; MathJax will show an error")
+                return
+        i += 1
+    if depth > 0:
+        reporter.warning(path, line, f"unbalanced braces in formula ${_clip(latex)}$: "
+                                     f"{depth} '{{' never closed; MathJax will show an error")
+
+
+def _clip(latex: str, limit: int = 40) -> str:
+    flat = " ".join(latex.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"

@@ -1,0 +1,114 @@
+"""Resolve the images a card shows into flat, content-addressed media files.
+
+Anki rejects media names with folders, keeps stale files when a name is reused with new bytes,
+and syncs no empty files. Naming each file by the hash of its bytes solves all three: a changed
+picture gets a new name and reaches the phone, and identical files are stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Reporter
+from .fetch import FetchError, RemoteCache
+
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif"}
+MAX_MEDIA_BYTES = 100 * 2**20  # AnkiWeb media sync skips larger files
+
+
+@dataclass(frozen=True)
+class Where:
+    """The source location a reference came from, for diagnostics and relative paths."""
+
+    display: str
+    file: Path
+    line: int
+
+
+@dataclass
+class MediaStore:
+    """Maps every image the deck uses to its packed name; `files` is what goes into the package."""
+
+    reporter: Reporter
+    roots: tuple[Path, ...]
+    media_dir: Path | None = None
+    remote: RemoteCache | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+    _names: dict[Path, str] = field(default_factory=dict)
+
+    def image(self, src: str, where: Where) -> str | None:
+        """The media name to use as `src`, the URL itself for a remote image that stays remote,
+        or None when the image cannot be shown (already reported)."""
+        scheme = urlsplit(src).scheme.lower()
+        if scheme in ("http", "https"):
+            return self._remote(src, where)
+        if scheme and len(scheme) > 1:
+            self.reporter.error(where.display, where.line, f"image '{src[:60]}' uses the unsupported scheme "
+                                                           f"'{scheme}:'; save the image as a file next to the note")
+            return None
+        return self._local(src, where)
+
+    def _remote(self, url: str, where: Where) -> str:
+        if self.remote is None:
+            return url
+        try:
+            fetched = self.remote.fetch(url)
+        except FetchError as reason:
+            self.reporter.warning(where.display, where.line,
+                                  f"remote image {url} was not embedded ({reason}); the card loads it from the web")
+            return url
+        return self._add(fetched.path, fetched.extension, where)
+
+    def _local(self, src: str, where: Where) -> str | None:
+        reference = unquote(urlsplit(src).path)
+        if os.path.isabs(reference) or reference.startswith(("/", "\\")) or (len(reference) > 1 and reference[1] == ":"):
+            self.reporter.error(where.display, where.line,
+                                f"image '{src}' is an absolute path; write it relative to the note")
+            return None
+        candidates = [where.file.parent / reference]
+        if self.media_dir is not None:
+            candidates.append(self.media_dir / reference)
+        for candidate in candidates:
+            if not self._inside_roots(Path(os.path.normpath(candidate)), where.file):
+                self.reporter.error(where.display, where.line,
+                                    f"image '{src}' points outside the project and the note's folder; "
+                                    "move the image next to the note or into media/")
+                return None
+            if candidate.is_file():
+                if not self._inside_roots(candidate.resolve(), where.file):
+                    self.reporter.error(where.display, where.line,
+                                        f"image '{src}' is a link to a file outside the project; copy the file in")
+                    return None
+                return self._add(candidate, candidate.suffix.lstrip(".").lower(), where)
+        looked = " or ".join(str(c) for c in candidates)
+        self.reporter.warning(where.display, where.line, f"image '{src}' not found (looked for {looked}); "
+                                                         "the card shows its alt text")
+        return None
+
+    def _inside_roots(self, path: Path, note: Path) -> bool:
+        roots = (note.parent.resolve(), *(root.resolve() for root in self.roots))
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        return any(absolute == root or root in absolute.parents for root in roots)
+
+    def _add(self, path: Path, extension: str, where: Where) -> str | None:
+        if path in self._names:
+            return self._names[path]
+        if extension not in IMAGE_EXTENSIONS:
+            self.reporter.warning(where.display, where.line,
+                                  f"'{path.name}' is not an image type Anki shows ({', '.join(sorted(IMAGE_EXTENSIONS))})")
+        data = path.read_bytes()
+        if not data:
+            self.reporter.error(where.display, where.line, f"image '{path.name}' is empty; Anki never syncs empty files")
+            return None
+        if len(data) > MAX_MEDIA_BYTES:
+            self.reporter.error(where.display, where.line,
+                                f"image '{path.name}' is over 100 MiB; AnkiWeb will not sync it to a phone")
+            return None
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{'jpg' if extension == 'jpeg' else extension}"
+        self.files[name] = path
+        self._names[path] = name
+        return name

@@ -1,0 +1,150 @@
+"""Split a Markdown file into cards: one per heading that has text of its own.
+
+Handles both note styles the user writes (see docs/notes.md): a flat list of `##` cards under a
+document title, and nested `#`/`##`/`###` notes where any heading with its own text is a card
+and its ancestors are context. Navigation (TOC markers and blocks, `[back to top]` links,
+kramdown attribute lines) is removed before deciding whether a heading has text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Reporter
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+EXPLICIT_ID = re.compile(r"[ \t]*\{:?[ \t]*#([A-Za-z0-9][\w.:-]*)[ \t]*\}[ \t]*$")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+TOC_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*$")
+ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^}]*\}[ \t]*$")
+BACK_TO_TOP = re.compile(r"\[back to top\]\(#[^)\s]*\)", re.IGNORECASE)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+MARKDOWN_TOC_START = "<!-- markdown-toc start"
+MARKDOWN_TOC_END = "<!-- markdown-toc end -->"
+
+
+@dataclass(frozen=True)
+class SourceCard:
+    """A heading with its own Markdown text, as written in the source."""
+
+    path: str
+    line: int
+    heading_path: tuple[str, ...]
+    explicit_id: str | None
+    body: str
+    body_line: int
+
+    @property
+    def title(self) -> str:
+        return self.heading_path[-1]
+
+
+@dataclass
+class _Section:
+    level: int
+    title: str
+    explicit_id: str | None
+    line: int
+    lines: list[str]
+
+
+def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
+    """Return the cards of one Markdown file in source order, reporting skipped content."""
+    lines = _drop_navigation(text.splitlines(), path, reporter)
+    preamble: list[str] = []
+    sections: list[_Section] = []
+    fence: str | None = None
+    for number, line in enumerate(lines, start=1):
+        fence, in_code = track_fence(fence, line)
+        heading = None if in_code else HEADING.match(line)
+        if heading:
+            title, explicit_id = _split_explicit_id((heading.group(2) or "").strip())
+            sections.append(_Section(len(heading.group(1)), title, explicit_id, number, []))
+        else:
+            (sections[-1].lines if sections else preamble).append(line)
+    if fence is not None:
+        reporter.warning(path, len(lines), "code fence is never closed; close it with a matching fence line")
+    if _has_text(preamble):
+        first = next(i for i, line in enumerate(preamble, start=1) if line.strip())
+        reporter.warning(path, first, "text before the first heading belongs to no card; put it under a heading")
+
+    title_section = _document_title(sections)
+    cards: list[SourceCard] = []
+    stack: list[_Section] = []
+    for index, section in enumerate(sections):
+        while stack and stack[-1].level >= section.level:
+            stack.pop()
+        stack.append(section)
+        has_children = index + 1 < len(sections) and sections[index + 1].level > section.level
+        heading_path = tuple(s.title for s in stack if s is not title_section)
+        if not section.title:
+            reporter.warning(path, section.line, "heading has no text; write a question after the #")
+            continue
+        if _has_text(section.lines):
+            cards.append(SourceCard(path, section.line, heading_path or (section.title,),
+                                    section.explicit_id, "\n".join(section.lines), section.line + 1))
+        elif not has_children and section is not title_section:
+            reporter.warning(path, section.line,
+                             f"empty heading \"{section.title}\" makes no card; write its answer below it")
+    return cards
+
+
+def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> list[str]:
+    """Blank out navigation (keeping line numbers): TOC blocks and markers, attribute lines, back-to-top links."""
+    out = list(lines)
+    fence: str | None = None
+    toc_start: int | None = None
+    for index, line in enumerate(lines):
+        fence, in_code = track_fence(fence, line)
+        if in_code:
+            continue
+        if line.lstrip().startswith(MARKDOWN_TOC_START):
+            toc_start = index
+        if toc_start is not None:
+            if MARKDOWN_TOC_END in line:
+                out[toc_start:index + 1] = [""] * (index + 1 - toc_start)
+                toc_start = None
+            continue
+        if ATTRIBUTE_LINE.match(line) or (TOC_MARKER.match(line) and _next_is_toc(lines, index)):
+            out[index] = ""
+        else:
+            out[index] = BACK_TO_TOP.sub("", line)
+    if toc_start is not None:
+        reporter.warning(path, toc_start + 1, "table-of-contents block has no end marker; it is kept as text")
+    return out
+
+
+def _next_is_toc(lines: list[str], index: int) -> bool:
+    return index + 1 < len(lines) and lines[index + 1].strip().replace(" ", "") == "{:toc}"
+
+
+def track_fence(fence: str | None, line: str) -> tuple[str | None, bool]:
+    """Advance the fenced-code state over one line; return (new state, line is code or fence).
+
+    Headings, math and navigation are never looked for inside code, where `#` and `$` are common.
+    """
+    match = FENCE.match(line)
+    if fence is None:
+        return (match.group(1), True) if match else (None, False)
+    closes = match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+        and not line.strip().lstrip(fence[0])
+    return (None if closes else fence), True
+
+
+def _split_explicit_id(title: str) -> tuple[str, str | None]:
+    match = EXPLICIT_ID.search(title)
+    if not match:
+        return title, None
+    return title[:match.start()].strip(), match.group(1)
+
+
+def _has_text(lines: list[str]) -> bool:
+    return bool(HTML_COMMENT.sub("", "\n".join(lines)).strip())
+
+
+def _document_title(sections: list[_Section]) -> _Section | None:
+    """The file's title: a first heading of level 1 when no other level-1 heading exists."""
+    if sections and sections[0].level == 1 and not any(s.level == 1 for s in sections[1:]):
+        return sections[0]
+    return None

@@ -1,0 +1,53 @@
+"""Keep the raw HTML users write (figures, footnote marks, MathML) while removing anything that runs.
+
+Anki renders fields as HTML inside a web view on every platform, so a `<script>`, an `onerror=`
+or a `javascript:` link in a note would run on the user's phone. nh3 (a binding to the Rust
+sanitizer ammonia) parses the HTML like a browser and keeps only what is listed here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+MATHML_TAGS = {
+    "math", "semantics", "annotation", "annotation-xml", "mrow", "mi", "mo", "mn", "ms", "mtext",
+    "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "munder", "mover", "munderover",
+    "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "merror", "mfenced",
+}
+TAGS = nh3.ALLOWED_TAGS | MATHML_TAGS
+MATHML_ATTRIBUTES = {"display", "mathvariant", "encoding", "xmlns", "stretchy", "fence", "separator",
+                     "lspace", "rspace", "accent", "accentunder", "columnalign", "notation", "linethickness"}
+ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"class", "style", "title", "lang", "dir"},
+    "a": {"href", "hreflang", "name"},
+    "img": {"src", "alt", "width", "height", "title", "align"},
+    **{tag: MATHML_ATTRIBUTES for tag in MATHML_TAGS},
+}
+STYLE_PROPERTIES = {
+    "width", "max-width", "min-width", "height", "max-height", "text-align", "vertical-align",
+    "margin", "margin-left", "margin-right", "margin-top", "margin-bottom", "padding", "float",
+    "display", "color", "background", "background-color", "font-size", "font-weight", "font-style",
+    "font-family", "border", "border-radius", "text-decoration", "white-space", "line-height",
+}
+UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son\w+\s*=|javascript:", re.IGNORECASE)
+
+
+def unsafe_html(fragment: str) -> str | None:
+    """What the sanitizer will remove from this raw HTML, to tell the user; None when nothing."""
+    match = UNSAFE.search(fragment)
+    return match.group(0).strip() if match else None
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties=STYLE_PROPERTIES,
+        link_rel=None,
+    )

@@ -1,0 +1,113 @@
+"""Shared test scaffolding: a notes project on disk, the real build command, a real Anki collection."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from ankibuild.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Project:
+    """A user's notes folder, built with the real command line, as the user would."""
+
+    root: Path
+    capsys: pytest.CaptureFixture[str]
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def copy_fixtures(self, *names: str) -> None:
+        for name in names:
+            shutil.copytree(FIXTURES / name, self.root / name)
+
+    def run(self, *args: str) -> Run:
+        previous = Path.cwd()
+        os.chdir(self.root)
+        try:
+            self.capsys.readouterr()
+            code = main([*args, "--cache-dir", str(self.root / ".cache")])
+        finally:
+            os.chdir(previous)
+        captured = self.capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    def build(self, *files: str, deck: str = "Notes", extra: tuple[str, ...] = ()) -> Path:
+        """Build `files` into one deck offline; fail the test on a non-zero exit."""
+        result = self.run("build", *files, "--deck", deck, "--out", "dist", "--offline", *extra)
+        assert result.code == 0, result.err
+        return self.root / "dist" / f"{deck.lower().replace(' ', '-')}-0.1.0.apkg"
+
+
+@pytest.fixture
+def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Project:
+    root = tmp_path / "notes"
+    root.mkdir()
+    return Project(root, capsys)
+
+
+class Anki:
+    """A fresh collection of the real Anki backend, standing in for the user's desktop app."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.col = Collection(str(path))
+
+    def import_deck(self, apkg: Path):  # -> anki.import_export_pb2.ImportAnkiPackageLog
+        request = ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
+        return self.col.import_anki_package(request).log
+
+    def notes(self, search: str = ""):
+        return [self.col.get_note(nid) for nid in sorted(self.col.find_notes(search))]
+
+    def note(self, question: str):
+        matches = [n for n in self.notes() if n["Question"] == question]
+        assert len(matches) == 1, f"expected one note '{question}', found {len(matches)}"
+        return matches[0]
+
+    def card_html(self, question: str) -> tuple[str, str]:
+        card = self.note(question).cards()[0]
+        return card.question(), card.answer()
+
+    def media_files(self) -> set[str]:
+        return set(os.listdir(self.col.media.dir()))
+
+
+@pytest.fixture
+def anki(tmp_path: Path):
+    collection = Anki(tmp_path / "anki" / "collection.anki2")
+    yield collection
+    collection.col.close()
+
+
+@pytest.fixture
+def anki_factory(tmp_path: Path):
+    """More collections, e.g. a second device."""
+    opened: list[Anki] = []
+
+    def make(name: str) -> Anki:
+        opened.append(Anki(tmp_path / name / "collection.anki2"))
+        return opened[-1]
+
+    yield make
+    for collection in opened:
+        collection.col.close()

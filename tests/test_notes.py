@@ -1,0 +1,131 @@
+"""A user points ankibuild at notes in both styles and studies the result in Anki."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+@pytest.fixture
+def imported(project, anki):
+    project.copy_fixtures("flat", "nested")
+    apkg = project.build("flat/vision.md", "nested/notes.md", deck="Fixture")
+    log = anki.import_deck(apkg)
+    return anki, log
+
+
+def test_every_heading_with_text_becomes_one_note(imported):
+    anki, log = imported
+    assert len(log.new) == 16 and not log.updated and not log.duplicate
+    questions = [n["Question"] for n in anki.notes()]
+    assert sorted(questions) == sorted([
+        "Anchor boxes", "Focal loss", "NMS (non-maximum suppression)", "Tensor Sizes - PyTorch",
+        "Precision vs. Recall?", "K-means code", "Cross-entropy", "Remote figure", "Footnoted claim",
+        "Losses", "Huber", "Adam", "Figures", "Typo", "Momentum", "Missing picture",
+    ])
+
+
+def test_titles_toc_and_placeholders_make_no_card(imported):
+    anki, _ = imported
+    for skipped in ("Vision Flashcards", "Basics", "Hinge", "Optimisation", "Placeholder with no answer"):
+        assert not anki.notes(f'"Question:{skipped}"')
+    everything = " ".join(n["Answer"] for n in anki.notes())
+    assert "TOC" not in everything and "{:toc}" not in everything
+    assert "Table of Contents" not in everything and "back to top" not in everything
+
+
+def test_heading_path_is_context_and_hierarchical_tag(imported):
+    anki, _ = imported
+    huber = anki.note("Huber")
+    assert huber["Context"] == "Basics › Losses"
+    assert "basics::losses::huber" in huber.tags
+    question, _ = anki.card_html("Huber")
+    assert '<div class="context">Basics › Losses</div>' in question
+    flat = anki.note("NMS (non-maximum suppression)")
+    assert flat["Context"] == "" and flat.tags == ["nms_non-maximum_suppression"]
+
+
+def test_parent_intro_text_is_a_card_of_its_own(imported):
+    anki, _ = imported
+    assert anki.note("Losses")["Answer"] == "<p>Losses measure how wrong a prediction is.</p>"
+
+
+def test_source_file_and_line_are_on_the_note(imported):
+    anki, _ = imported
+    assert anki.note("Focal loss")["Source"] == "flat/vision.md:12"
+    _, answer = anki.card_html("Adam")
+    assert '<div class="source">nested/notes.md:23</div>' in answer
+
+
+def test_lists_nested_by_two_spaces_keep_their_nesting(imported):
+    anki, _ = imported
+    answer = anki.note("Anchor boxes")["Answer"]
+    assert re.search(r"<li>the detector.*?<ul>\s*<li>nested two spaces deep.*?<ul>\s*<li>and deeper still", answer, re.S)
+
+
+def test_code_is_highlighted_even_inside_a_list(imported):
+    anki, _ = imported
+    answer = anki.note("NMS (non-maximum suppression)")["Answer"]
+    assert '<li>keep the best' in answer and '<pre class="highlight"><code class="language-python">' in answer
+    assert '<span class="k">while</span>' in answer and '<span class="c1"># greedy</span>' in answer
+    plain = anki.note("K-means code")["Answer"]
+    assert "<pre><code>plain fence without a language" in plain
+
+
+def test_tables_emphasis_and_literal_characters(imported):
+    anki, _ = imported
+    answer = anki.note("Precision vs. Recall?")["Answer"]
+    assert "<th>metric</th>" in answer and r"<td>\(\frac{TP}{TP + FP}\)</td>" in answer
+    assert "<strong>Bold</strong> and <em>italic</em> and a price of $5 and 5 _ 5 _ 3 voxels." in answer
+
+
+def test_blockquote_with_a_numbered_list(imported):
+    anki, _ = imported
+    answer = anki.note("Adam")["Answer"]
+    assert re.search(r"<blockquote>\s*<p>Note: bias correction</p>\s*<ol>\s*<li>divide \\\(m_t\\\)", answer)
+
+
+def test_local_code_links_become_readable_text(imported):
+    anki, _ = imported
+    answer = anki.note("K-means code")["Answer"]
+    assert "<a " not in answer
+    assert 'kmeans</span> <span class="file-path">(./kmeans/kmeans.py)</span> for the loop' in answer
+
+
+def test_raw_html_is_kept(imported):
+    anki, _ = imported
+    answer = anki.note("Footnoted claim")["Answer"]
+    assert '<sup class="footnote-ref"><a href="http://example.org/refs">[6]</a></sup>' in answer
+    assert "<math><msup><mi>x</mi><mn>2</mn></msup></math>" in answer
+    figures = anki.note("Figures")["Answer"]
+    assert '<figure style="width:60%"><img src="https://example.org/fig.png" alt=""><figcaption></figcaption></figure>' in figures
+
+
+def test_markdown_inside_a_figure_is_rendered(imported):
+    anki, _ = imported
+    figures = anki.note("Figures")["Answer"]
+    assert re.search(r'<figure>\s*<img src="[0-9a-f]{20}\.png" alt="local figure">\s*</figure>', figures)
+
+
+def test_linked_remote_image_keeps_link_and_url_when_offline(imported):
+    anki, _ = imported
+    answer = anki.note("Remote figure")["Answer"]
+    assert '<a href="https://example.org/page"><img src="https://example.org/diagram.png" alt="diagram"></a>' in answer
+    assert '<img src="https://example.org/chart.png" alt="chart" title="A chart">' in answer
+
+
+def test_images_are_packed_flat_and_present_in_the_collection(imported):
+    anki, _ = imported
+    answer = anki.note("Huber")["Answer"]
+    name = re.search(r'<img src="([^"]+)" alt="huber">', answer).group(1)
+    assert "/" not in name and name in anki.media_files()
+    assert anki.note("Missing picture")["Answer"] == '<p><span class="missing-image">[gone]</span></p>'
+
+
+def test_card_shows_question_then_answer(imported):
+    anki, _ = imported
+    question, answer = anki.card_html("Focal loss")
+    assert '<div class="question">Focal loss</div>' in question
+    assert answer.index('<div class="question">Focal loss</div>') < answer.index('<hr id="answer">') \
+        < answer.index(r"\(FL(p_t)")
