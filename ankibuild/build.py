@@ -22,7 +22,7 @@ from .identity import Draft, assign_identities
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
 from .manifest import ManifestNote, manifest_json
 from .media import MediaStore
-from .notetype import NOTE_TYPE, FIELDS
+from .notetype import NOTE_TYPE
 from .outline import SourceCard, split_cards
 from .package import PackedNote, package_bytes
 from .render import CardSource, render_inline, render_markdown
@@ -53,7 +53,7 @@ class Note:
     def fields_hash(self) -> str:
         """Hash of what the note shows, except the source line: a card that only moved down the
         file is not re-sent to the collection (its Source line updates with its next real edit)."""
-        shown = [value for name, value in zip(FIELDS, self.fields) if name != "Source"]
+        shown = [value for name, value in zip(NOTE_TYPE.fields, self.fields) if name != "Source"]
         return _digest("\x1f".join([*shown, self.card.path]) + "\x1e" + " ".join(self.tags))
 
 
@@ -124,7 +124,7 @@ def _note(card: SourceCard, key: str, spec: DeckSpec, source: CardSource) -> Not
     context = " › ".join(render_inline(title, card.line, source) for title in card.heading_path[:-1])
     answer = render_markdown(card.body, card.body_line, source)
     values = {"Question": question, "Answer": answer, "Context": context, "Source": f"{card.path}:{card.line}"}
-    fields = tuple(values.get(name, "") for name in FIELDS)
+    fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
     tags = tuple(sorted({*spec.tags, "::".join(_tag(title) for title in card.heading_path)} - {""}))
     return Note(key, card, spec.name, fields, tags, _digest(card.body.strip()))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.scheduler.v3 import CardAnswer
 
 from ankibuild.cli import main
 
@@ -74,7 +75,9 @@ class Anki:
 
     def import_deck(self, apkg: Path):  # -> anki.import_export_pb2.ImportAnkiPackageLog
         request = ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
-        return self.col.import_anki_package(request).log
+        log = self.col.import_anki_package(request).log
+        self.col.models._clear_cache()  # the Python layer caches note types the backend just changed
+        return log
 
     def notes(self, search: str = ""):
         return [self.col.get_note(nid) for nid in sorted(self.col.find_notes(search))]
@@ -87,6 +90,13 @@ class Anki:
     def card_html(self, question: str) -> tuple[str, str]:
         card = self.note(question).cards()[0]
         return card.question(), card.answer()
+
+    def review(self, question: str) -> None:
+        """Study the card once and answer Good, as the user does in the reviewer."""
+        card = self.note(question).cards()[0]
+        card.start_timer()
+        states = self.col._backend.get_scheduling_states(card.id)
+        self.col.sched.answer_card(self.col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
 
     def media_files(self) -> set[str]:
         return set(os.listdir(self.col.media.dir()))

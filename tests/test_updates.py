@@ -1,0 +1,143 @@
+"""The user imports a deck, studies, edits the notes, rebuilds and imports again."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from ankibuild import notetype
+
+NOTES = """\
+# Vision
+
+## Anchor boxes
+Fixed reference boxes; the detector predicts offsets.
+
+## Focal loss
+$FL(p_t) = -(1 - p_t)^\\gamma \\log(p_t)$ down-weights easy examples.
+
+## Softmax
+Exponentiate, then normalise.
+"""
+
+
+def guids(anki):
+    return {note["Question"]: note.guid for note in anki.notes()}
+
+
+def rebuild(project, text):
+    project.write("vision.md", text)
+    return project.build("vision.md")
+
+
+@pytest.fixture
+def studied(project, anki):
+    """The deck built, imported, and one card reviewed."""
+    apkg = rebuild(project, NOTES)
+    anki.import_deck(apkg)
+    anki.review("Focal loss")
+    return project, anki
+
+
+def test_an_edited_note_updates_in_place_and_keeps_its_review_history(studied):
+    project, anki = studied
+    before = guids(anki)
+    log = anki.import_deck(rebuild(project, NOTES.replace("down-weights easy examples", "down-weights well-classified examples")))
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    assert "well-classified" in anki.note("Focal loss")["Answer"]
+    assert guids(anki) == before
+    assert anki.note("Focal loss").cards()[0].reps == 1
+
+
+def test_an_unchanged_rebuild_changes_nothing(studied):
+    project, anki = studied
+    log = anki.import_deck(rebuild(project, NOTES))
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 3)
+
+
+def test_inserting_a_card_at_the_top_adds_one_note_and_keeps_the_others(studied):
+    project, anki = studied
+    before = guids(anki)
+    inserted = NOTES.replace("# Vision\n", "# Vision\n\n## IoU\nIntersection over union of two boxes.\n")
+    log = anki.import_deck(rebuild(project, inserted))
+    assert (len(log.new), len(log.updated)) == (1, 0)
+    after = guids(anki)
+    assert {q: after[q] for q in before} == before and "IoU" in after
+
+
+def test_reordering_cards_changes_no_identity(studied):
+    project, anki = studied
+    before = guids(anki)
+    anchor, focal, softmax = NOTES.split("\n## ")[1:]
+    log = anki.import_deck(rebuild(project, "# Vision\n\n## " + "\n## ".join([softmax, focal, anchor]) + "\n"))
+    assert (len(log.new), len(log.updated)) == (0, 0)
+    assert guids(anki) == before
+
+
+def test_renaming_a_heading_keeps_the_note(studied):
+    project, anki = studied
+    before = guids(anki)["Focal loss"]
+    log = anki.import_deck(rebuild(project, NOTES.replace("## Focal loss", "## Focal loss (RetinaNet)")))
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    assert anki.note("Focal loss (RetinaNet)").guid == before
+    assert anki.note("Focal loss (RetinaNet)").cards()[0].reps == 1
+
+
+def test_an_explicit_id_keeps_the_note_through_a_rename_and_an_edit(project, anki):
+    anki.import_deck(rebuild(project, NOTES.replace("## Softmax", "## Softmax {#softmax}")))
+    before = guids(anki)["Softmax"]
+    edited = NOTES.replace("## Softmax", "## The softmax function {#softmax}").replace("Exponentiate", "Exponentiate each logit")
+    log = anki.import_deck(rebuild(project, edited))
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    assert anki.note("The softmax function").guid == before
+
+
+def test_a_removed_card_is_reported_and_the_others_stay(studied):
+    project, anki = studied
+    result_notes = NOTES.split("\n## Softmax")[0] + "\n"
+    project.write("vision.md", result_notes)
+    run = project.run("build", "vision.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert run.code == 0
+    assert "1 note(s) left the sources; Anki keeps them in your collection" in run.out
+    log = anki.import_deck(project.root / "dist" / "notes-0.1.0.apkg")
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 2)
+
+
+def test_the_lock_records_identity_hash_and_mtime(project):
+    rebuild(project, NOTES)
+    lock = json.loads((project.root / "notes.lock.json").read_text())
+    focal = lock["decks"]["Notes"]["Focal loss"]
+    assert set(focal) == {"guid", "note_id", "mtime", "fields_hash", "body_hash"}
+    rebuild(project, NOTES.replace("easy", "easy, abundant"))
+    edited = json.loads((project.root / "notes.lock.json").read_text())["decks"]["Notes"]
+    assert edited["Focal loss"]["guid"] == focal["guid"] and edited["Focal loss"]["note_id"] == focal["note_id"]
+    assert edited["Focal loss"]["mtime"] > focal["mtime"]
+    assert edited["Softmax"] == lock["decks"]["Notes"]["Softmax"]
+
+
+def test_a_css_change_updates_the_note_type_in_place(studied, monkeypatch):
+    project, anki = studied
+    monkeypatch.setattr(notetype, "BASE_CSS", notetype.BASE_CSS + ".question { color: teal; }\n")
+    log = anki.import_deck(rebuild(project, NOTES))
+    assert not log.conflicting and not log.new
+    models = [m["name"] for m in anki.col.models.all()]
+    assert models.count("ankibuild note v1") == 1 and "ankibuild note v1+" not in models
+    assert "color: teal" in anki.col.models.get(notetype.NOTE_TYPE.id)["css"]
+
+
+def test_two_builds_with_a_pause_are_byte_identical(project):
+    first = rebuild(project, NOTES).read_bytes()
+    time.sleep(1.2)
+    assert rebuild(project, NOTES).read_bytes() == first
+
+
+def test_the_same_sources_and_lock_build_identically_elsewhere_and_later(project, tmp_path, monkeypatch):
+    first = rebuild(project, NOTES).read_bytes()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("vision.md", "notes.lock.json"):
+        (elsewhere / name).write_bytes((project.root / name).read_bytes())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 86_400 * 365))
+    project.root = elsewhere
+    assert project.build("vision.md").read_bytes() == first
