@@ -140,7 +140,7 @@ def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], me
     apkg_path = base.with_name(base.name + ".apkg")
     if not options.write:
         return apkg_path
-    outputs[apkg_path] = package_bytes(packed, {spec.name: description}, media.files, note_type_mtime)
+    outputs[apkg_path] = package_bytes(packed, {spec.name: description}, media.files, NOTE_TYPE, note_type_mtime)
     manifest = [ManifestNote(i.guid, n.key, i.fields_hash, f"{n.card.path}:{n.card.line}", n.deck)
                 for n, i in zip(notes, identities)]
     outputs[base.with_name(base.name + ".manifest.json")] = \

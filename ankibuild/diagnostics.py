@@ -56,6 +56,8 @@ class Reporter:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]
 
-    def print(self, stream: TextIO = sys.stderr) -> None:
-        for diagnostic in self.items:
-            print(diagnostic, file=stream)
+    def print(self, stream: TextIO | None = None) -> None:
+        """Print in source order: by file (in the order first reported), then by line."""
+        files = {d.path: index for index, d in reversed(list(enumerate(self.items)))}
+        for diagnostic in sorted(self.items, key=lambda d: (files[d.path], d.line)):
+            print(diagnostic, file=stream or sys.stderr)

@@ -161,25 +161,27 @@ def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str,
 
 
 def _check_braces(latex: str, line: int, path: str, reporter: Reporter) -> None:
-    depth = 0
+    """Report the first brace without a partner, at the source line where that brace stands."""
+    opened: list[int] = []
     i = 0
     while i < len(latex):
         if latex[i] == "\\":
             i += 2
             continue
         if latex[i] == "{":
-            depth += 1
+            opened.append(i)
         elif latex[i] == "}":
-            depth -= 1
-            if depth < 0:
-                where = line + latex.count("\n", 0, i)
-                reporter.warning(path, where, f"unbalanced braces in formula ${_clip(latex)}$: "
-                                              "'}' without an opening '{'; MathJax will show an error")
+            if not opened:
+                reporter.warning(path, line + latex.count("\n", 0, i),
+                                 f"unbalanced braces in formula ${_clip(latex)}$: "
+                                 "'}' without an opening '{'; MathJax will show an error")
                 return
+            opened.pop()
         i += 1
-    if depth > 0:
-        reporter.warning(path, line, f"unbalanced braces in formula ${_clip(latex)}$: "
-                                     f"{depth} '{{' never closed; MathJax will show an error")
+    if opened:
+        reporter.warning(path, line + latex.count("\n", 0, opened[0]),
+                         f"unbalanced braces in formula ${_clip(latex)}$: "
+                         f"{len(opened)} '{{' never closed; MathJax will show an error")
 
 
 def _clip(latex: str, limit: int = 40) -> str:

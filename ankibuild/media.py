@@ -91,7 +91,7 @@ class MediaStore:
 
     def _inside_roots(self, path: Path, note: Path) -> bool:
         roots = (note.parent.resolve(), *(root.resolve() for root in self.roots))
-        absolute = path if path.is_absolute() else Path.cwd() / path
+        absolute = Path(os.path.abspath(path))
         return any(absolute == root or root in absolute.parents for root in roots)
 
     def _add(self, path: Path, extension: str, where: Where) -> str | None:

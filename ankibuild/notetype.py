@@ -93,7 +93,7 @@ def _token_rules(defs: str) -> str:
                    if line.startswith(("pre.highlight .", ".nightMode pre.highlight .")))
 
 
-def genanki_model(note_type: NoteType = NOTE_TYPE) -> genanki.Model:
+def genanki_model(note_type: NoteType) -> genanki.Model:
     return genanki.Model(
         note_type.id,
         note_type.name,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import genanki
 
-from .notetype import genanki_model
+from .notetype import NoteType, genanki_model
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SQLITE_WRITER_VERSION_OFFSET = 96  # header field naming the SQLite library that wrote the file
@@ -40,9 +40,9 @@ def deck_id(name: str) -> int:
 
 
 def package_bytes(notes: list[PackedNote], descriptions: dict[str, str], media: dict[str, Path],
-                  note_type_mtime: int) -> bytes:
+                  note_type: NoteType, note_type_mtime: int) -> bytes:
     """The .apkg file: decks (by name, with descriptions), notes, and media files by packed name."""
-    model = genanki_model()
+    model = genanki_model(note_type)
     decks = [genanki.Deck(deck_id(name), name, description) for name, description in sorted(descriptions.items())]
     for deck in decks:
         deck.add_model(model)

@@ -1,0 +1,154 @@
+"""Every problem is reported as `path:line: severity: message`, with the line that caused it."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from ankibuild import build as build_module
+from ankibuild.notetype import NOTE_TYPE, NoteType
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+                    "0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
+
+CASES = {
+    "empty heading": ("## Filled\ntext\n\n## Hinge\n## Next\nmore\n",
+                      'n.md:4: warning: empty heading "Hinge" makes no card; write its answer below it'),
+    "heading without text": ("## A\ntext\n##\nmore\n",
+                             "n.md:3: warning: heading has no text; write a question after the #"),
+    "text before the first heading": ("\nStray intro.\n## A\ntext\n",
+                                      "n.md:2: warning: text before the first heading belongs to no card"),
+    "unclosed fence": ("## A\n```python\nx = 1\n",
+                       "n.md:3: warning: code fence is never closed; close it with a matching fence line"),
+    "toc block without end": ("<!-- markdown-toc start -->\n- [A](#a)\n## A\ntext\n",
+                              "n.md:1: warning: table-of-contents block has no end marker; it is kept as text"),
+    "extra closing brace": ("## A\nRecall\n$\\text{Recall}}$ here\n",
+                            "n.md:3: warning: unbalanced braces in formula $\\text{Recall}}$: '}' without an "
+                            "opening '{'; MathJax will show an error"),
+    "unclosed brace in a display formula": ("## A\n$\nx = \\frac{a\n{b}\n$\n",
+                                            "n.md:3: warning: unbalanced braces in formula $x = \\frac{a {b}$: "
+                                            "1 '{' never closed; MathJax will show an error"),
+    "lone dollar": ("## A\nThis costs $5 today.\n",
+                    "n.md:2: warning: '$' has no closing '$' in its paragraph; write \\$ for a literal dollar sign"),
+    "local code link": ("## A\nSee\n[kmeans](./kmeans/kmeans.py).\n",
+                        "n.md:3: warning: link to local file './kmeans/kmeans.py' cannot be opened from Anki; "
+                        "shown as text"),
+    "missing image": ("## A\ntext\n\n![plot](assets/plot.png)\n",
+                      "n.md:4: warning: image 'assets/plot.png' not found"),
+    "absolute image path": ("## A\n![x](/etc/x.png)\n",
+                            "n.md:2: error: image '/etc/x.png' is an absolute path; write it relative to the note"),
+    "image outside the project": ("## A\n![x](../../x.png)\n",
+                                  "n.md:2: error: image '../../x.png' points outside the project and the note's "
+                                  "folder; move the image next to the note or into media/"),
+    "data URI": ("## A\n![x](data:image/png;base64,iVBOR)\n",
+                 "n.md:2: error: image 'data:image/png;base64,iVBOR' uses the unsupported scheme 'data:'"),
+    "unsafe html": ("## A\ntext\n<img src=\"https://example.org/x.png\" onerror=\"steal()\">\n",
+                    "n.md:3: warning: removed unsafe HTML 'onerror=': cards cannot run scripts"),
+    "script element": ("## A\ntext\n\n<script>alert(1)</script>\n",
+                       "n.md:4: warning: removed unsafe HTML '<script': cards cannot run scripts"),
+    "unknown code language": ("## A\ntext\n\n```pyhton\nx = 1\n```\n",
+                              "n.md:4: warning: unknown code language 'pyhton'; the code is shown without colours"),
+    "duplicate heading": ("## Softmax\none\n\n## Softmax\ntwo\n",
+                          "n.md:4: error: two cards have the key 'Softmax' (the other is at n.md:1); rename one "
+                          "heading or give it an explicit id: ## Heading {#some-id}"),
+    "duplicate explicit id": ("## A {#x}\none\n\n## B {#x}\ntwo\n",
+                              "n.md:4: error: two cards have the key '#x' (the other is at n.md:1)"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_problem_is_reported_at_its_line(project, case):
+    text, expected = CASES[case]
+    project.write("n.md", text)
+    result = project.run("check", "n.md")
+    assert expected in result.err.splitlines()[0] or any(line.startswith(expected) for line in result.err.splitlines())
+    assert "Traceback" not in result.err
+    assert result.code == (1 if ": error:" in expected else 0)
+
+
+def test_an_empty_image_is_an_error(project):
+    project.write("n.md", "## A\n![x](empty.png)\n")
+    (project.root / "empty.png").write_bytes(b"")
+    assert "n.md:2: error: image 'empty.png' is empty; Anki never syncs empty files" in project.run("check", "n.md").err
+
+
+def test_a_file_that_is_not_an_image_is_a_warning(project):
+    project.write("n.md", "## A\n![x](notes.txt)\n")
+    (project.root / "notes.txt").write_text("hello")
+    assert "n.md:2: warning: 'notes.txt' is not an image type Anki shows" in project.run("check", "n.md").err
+
+
+def test_an_image_linked_to_outside_the_project_is_refused(project, tmp_path):
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(PNG)
+    os.symlink(outside, project.root / "inside.png")
+    project.write("n.md", "## A\n![x](inside.png)\n")
+    result = project.run("check", "n.md")
+    assert "n.md:2: error: image 'inside.png' is a link to a file outside the project; copy the file in" in result.err
+
+
+def test_a_file_that_is_not_utf8_is_reported_with_its_line(project):
+    (project.root / "n.md").write_bytes(b"## A\nok\n## B\ncaf\xe9\n")
+    result = project.run("check", "n.md")
+    assert "n.md:4: error: not UTF-8 text (byte 0xe9); save the file as UTF-8" in result.err and result.code == 1
+
+
+def test_strict_turns_warnings_into_errors_and_writes_nothing(project):
+    project.write("n.md", "## A\ntext\n\n![plot](assets/plot.png)\n")
+    result = project.run("build", "n.md", "--strict", "--offline")
+    assert result.code == 1
+    assert "n.md:4: error: image 'assets/plot.png' not found" in result.err
+    assert "1 error(s): nothing was written" in result.err
+    assert not (project.root / "dist").exists() and not (project.root / "n.lock.json").exists()
+
+
+def test_without_strict_the_card_shows_the_alt_text(project, anki):
+    project.write("n.md", "## A\ntext\n\n![plot of the loss](assets/plot.png)\n")
+    anki.import_deck(project.build("n.md"))
+    assert '<span class="missing-image">[plot of the loss]</span>' in anki.card_html("A")[1]
+
+
+def test_a_failed_build_leaves_the_previous_deck_and_lock_untouched(project):
+    project.write("n.md", "## A\ntext\n")
+    apkg = project.build("n.md")
+    lock = project.root / "notes.lock.json"
+    before = (apkg.read_bytes(), lock.read_bytes())
+    project.write("n.md", "## A\nnew text\n\n## A\nduplicate\n")
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert result.code == 1
+    assert (apkg.read_bytes(), lock.read_bytes()) == before
+    assert sorted(p.name for p in apkg.parent.iterdir()) == ["notes-0.1.0.apkg", "notes-0.1.0.manifest.json"]
+
+
+def test_a_damaged_lock_file_is_an_error_not_a_crash(project):
+    project.write("n.md", "## A\ntext\n")
+    project.write("notes.lock.json", '{"format": 1,\n "decks": [\n')
+    result = project.run("build", "n.md", "--deck", "Notes", "--offline")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.startswith("notes.lock.json:3: error: lock file is not valid JSON")
+
+
+def test_changing_the_note_type_fields_without_a_new_id_fails_the_build(project, monkeypatch):
+    project.write("n.md", "## A\ntext\n")
+    apkg = project.build("n.md")
+    before = apkg.read_bytes()
+    changed = NoteType(NOTE_TYPE.id, NOTE_TYPE.name, (*NOTE_TYPE.fields, "Hint"))
+    monkeypatch.setattr(build_module, "NOTE_TYPE", changed)
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert result.code == 1
+    assert "error: the fields of note type 1764000000001 changed from" in result.err
+    assert "Give the note type a new id and name" in result.err
+    assert apkg.read_bytes() == before
+
+
+def test_a_new_note_type_id_may_change_the_fields(project, monkeypatch):
+    project.write("n.md", "## A\ntext\n")
+    project.build("n.md")
+    changed = NoteType(NOTE_TYPE.id + 1, "ankibuild note v2", (*NOTE_TYPE.fields, "Hint"))
+    monkeypatch.setattr(build_module, "NOTE_TYPE", changed)
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert result.code == 0, result.err
+    lock = json.loads((project.root / "notes.lock.json").read_text())
+    assert lock["note_type"]["id"] == NOTE_TYPE.id + 1 and lock["note_type"]["fields"][-1] == "Hint"

@@ -1,0 +1,104 @@
+"""Math written for MathJax with `$` reaches Anki as `\\(...\\)` / `\\[...\\]`, exactly as typed."""
+
+from __future__ import annotations
+
+import pytest
+
+NOTES = r"""
+## Inline math with Markdown characters
+Centroid $\mu_k$, input $x^i \in \mathbb{R}^n$, loss $-\sum_{c=1}^M y_{o,c}\log(p_{o,c})$.
+Products $a*b*c$ and $x_1 * y_2 * z_3$, sets $\{a, b\}$, order $a < b$ & $c > d$.
+
+## A formula as a paragraph of its own
+Huber:
+
+$
+L_\delta(a) = \tfrac{1}{2}a^2 \quad \text{for } |a| \le \delta
+$
+
+## Dollar at the end of a line
+Cost: $
+J(\theta) = \frac{1}{m}\sum_i \ell_i
+$
+
+## Closing dollar on its own line
+$\theta = \theta - m_t
+$
+
+## Lines that look like Markdown
+$
+a = b
+- c
++ d
+1. e
+= f
+$
+
+## Double dollars
+$$\int_0^1 x\,dx = \tfrac12$$
+
+## Money and code
+It costs \$5 or \$10, and `price = "$x$"` is code:
+
+```python
+cost = "$a_1$"  # not math
+```
+
+## What is $\sigma(z)$?
+The logistic function.
+"""
+
+
+@pytest.fixture
+def answers(project, anki):
+    project.write("math.md", NOTES)
+    anki.import_deck(project.build("math.md"))
+    return lambda question: anki.card_html(question)[1]
+
+
+def test_inline_math_keeps_every_backslash_underscore_and_asterisk(answers):
+    html = answers("Inline math with Markdown characters")
+    assert r"\(\mu_k\)" in html and r"\(x^i \in \mathbb{R}^n\)" in html
+    assert r"\(-\sum_{c=1}^M y_{o,c}\log(p_{o,c})\)" in html
+    assert r"\(a*b*c\)" in html and r"\(x_1 * y_2 * z_3\)" in html and r"\(\{a, b\}\)" in html
+    assert "<em>" not in html
+
+
+def test_html_characters_in_math_are_escaped(answers):
+    html = answers("Inline math with Markdown characters")
+    assert r"\(a &lt; b\) &amp; \(c &gt; d\)" in html
+
+
+def test_a_paragraph_holding_only_a_formula_is_display_math(answers):
+    html = answers("A formula as a paragraph of its own")
+    assert "<p>\\[\nL_\\delta(a) = \\tfrac{1}{2}a^2 \\quad \\text{for } |a| \\le \\delta\n\\]</p>" in html
+
+
+def test_a_dollar_at_the_end_of_a_line_opens_a_formula(answers):
+    html = answers("Dollar at the end of a line")
+    assert "<p>Cost: \\(\nJ(\\theta) = \\frac{1}{m}\\sum_i \\ell_i\n\\)</p>" in html
+
+
+def test_a_closing_dollar_on_its_own_line(answers):
+    assert "<p>\\[\\theta = \\theta - m_t\n\\]</p>" in answers("Closing dollar on its own line")
+
+
+def test_formula_lines_are_never_read_as_lists_or_headings(answers):
+    html = answers("Lines that look like Markdown")
+    assert "<p>\\[\na = b\n- c\n+ d\n1. e\n= f\n\\]</p>" in html
+    assert "<li>" not in html.split('<div class="answer">')[1] and "<h1>" not in html
+
+
+def test_double_dollars_are_display_math(answers):
+    assert r"<p>\[\int_0^1 x\,dx = \tfrac12\]</p>" in answers("Double dollars")
+
+
+def test_escaped_dollars_are_literal_and_code_is_left_alone(answers):
+    html = answers("Money and code")
+    assert "It costs $5 or $10, and <code>price = \"$x$\"</code> is code:" in html
+    assert '"$a_1$"' in html and r"\(" not in html
+
+
+def test_math_in_a_heading_is_rendered_in_the_question(anki, answers):
+    question, _ = anki.card_html(r"What is \(\sigma(z)\)?")
+    assert r'<div class="question">What is \(\sigma(z)\)?</div>' in question
