@@ -9,8 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.collection import (
+    Collection,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+)
 from anki.scheduler.v3 import CardAnswer
+from webserver import Server
 
 from ankibuild.cli import main
 
@@ -121,3 +126,12 @@ def anki_factory(tmp_path: Path):
     yield make
     for collection in opened:
         collection.col.close()
+
+
+@pytest.fixture
+def server():
+    server = Server()
+    yield server
+    server.stop()
+
+

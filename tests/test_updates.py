@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+
 from ankibuild import notetype
 
 NOTES = """\

@@ -1,0 +1,104 @@
+"""Images reach the phone: packed under flat, content-addressed names, remote ones embedded."""
+
+from __future__ import annotations
+
+import re
+
+from webserver import HTML, PNG, tiny_png
+
+
+def image_names(html: str) -> list[str]:
+    return re.findall(r'<img src="([^"]+)"', html)
+
+
+def test_a_local_image_is_packed_flat_and_arrives_in_the_collection(project, anki):
+    project.write("chapter/losses.md", "## Huber\n![huber](assets/huber.png)\n")
+    (project.root / "chapter/assets").mkdir()
+    (project.root / "chapter/assets/huber.png").write_bytes(PNG)
+    anki.import_deck(project.build("chapter/losses.md"))
+    [name] = image_names(anki.card_html("Huber")[1])
+    assert re.fullmatch(r"[0-9a-f]{20}\.png", name)
+    assert name in anki.media_files()
+    assert open(f"{anki.col.media.dir()}/{name}", "rb").read() == PNG
+
+
+def test_images_are_also_found_in_the_project_media_folder(project, anki):
+    (project.root / "media").mkdir()
+    (project.root / "media/plot.png").write_bytes(PNG)
+    project.write("notes/n.md", '## Plot\n<img src="plot.png" alt="a plot" width="200">\n')
+    anki.import_deck(project.build("notes/n.md"))
+    html = anki.card_html("Plot")[1]
+    assert re.search(r'<img src="[0-9a-f]{20}\.png" alt="a plot" width="200">', html)
+
+
+def test_identical_pictures_are_stored_once(project):
+    for name in ("a.png", "b.png"):
+        (project.root / name).write_bytes(PNG)
+    project.write("n.md", "## A\n![a](a.png)\n\n## B\n![b](b.png)\n")
+    project.build("n.md")
+    manifest = (project.root / "dist/notes-0.1.0.manifest.json").read_text()
+    assert len(re.findall(r'"[0-9a-f]{20}\.png"', manifest)) == 1
+
+
+def test_a_changed_picture_gets_a_new_name_and_reaches_the_collection(project, anki):
+    picture = project.root / "plot.png"
+    picture.write_bytes(PNG)
+    project.write("n.md", "## Plot\n![plot](plot.png)\n")
+    anki.import_deck(project.build("n.md"))
+    [old] = image_names(anki.card_html("Plot")[1])
+    picture.write_bytes(tiny_png(0x20))
+    log = anki.import_deck(project.build("n.md"))
+    [new] = image_names(anki.card_html("Plot")[1])
+    assert len(log.updated) == 1 and new != old
+    assert open(f"{anki.col.media.dir()}/{new}", "rb").read() == tiny_png(0x20)
+
+
+def test_a_remote_image_is_downloaded_once_and_embedded(project, anki, server):
+    url = server.serve("/figures/iou.png", PNG)
+    project.write("n.md", f"## IoU\n![iou]({url})\n")
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
+    assert result.code == 0 and result.err == ""
+    anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
+    [name] = image_names(anki.card_html("IoU")[1])
+    assert name in anki.media_files() and not name.startswith("http")
+    server.stop()
+    again = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
+    assert again.code == 0 and again.err == "" and len(server.requests) == 1
+
+
+def test_a_failed_download_keeps_the_remote_url_with_a_warning(project, anki, server):
+    missing = server.url("/gone.png")
+    page = server.serve("/page.png", HTML, content_type="text/html")
+    project.write("n.md", f"## A\ntext\n\n![gone]({missing})\n\n## B\n![page]({page})\n")
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
+    assert result.code == 0
+    assert f"n.md:4: warning: remote image {missing} was not embedded (HTTP 404); the card loads it from the web" \
+        in result.err
+    assert f"n.md:7: warning: remote image {page} was not embedded (not an image (text/html))" in result.err
+    anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
+    assert image_names(anki.card_html("A")[1]) == [missing]
+
+
+def test_offline_builds_make_no_request(project, server):
+    url = server.serve("/x.png", PNG)
+    project.write("n.md", f"## A\n![x]({url})\n")
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert result.code == 0 and "offline: not in cache" in result.err
+    assert server.requests == []
+
+
+def test_nothing_in_a_card_can_run_a_script(project, anki):
+    project.write("n.md", """\
+        ## Unsafe
+        <figure onclick="steal()"><img src="https://example.org/x.png" onerror="steal()"></figure>
+
+        <script>steal()</script>
+
+        [click](javascript:steal()) and <a href="javascript:steal()">this</a>
+        """)
+    anki.import_deck(project.build("n.md"))
+    html = anki.card_html("Unsafe")[1]
+    answer = html.split('<div class="answer">')[1]
+    assert "<script" not in answer and "steal()</" not in answer and "on" + "click" not in answer
+    assert "onerror" not in answer and 'href="javascript' not in answer and "<a>this</a>" in answer
+    assert '<figure><img src="https://example.org/x.png"></figure>' in answer
