@@ -187,7 +187,7 @@ def _read(path: Path, display: str, reporter: Reporter) -> str | None:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as the user should see it: relative to the project when inside it."""
+    """The path as the user should see it: relative to `root` when inside it, else as given."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

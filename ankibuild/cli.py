@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .build import BuildOptions, DeckResult, build
+from .build import BuildOptions, DeckResult, build, display_path
 from .config import DeckSpec, check_version, load_project, slugify
 from .diagnostics import Reporter, UsageError
 
@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in COMMANDS + ("-h", "--help"):
         args.insert(0, "build")
-    parsed = _parser().parse_args(args)
+    try:
+        parsed = _parser().parse_args(args)
+    except SystemExit as exit:  # --help, or a usage error argparse has already explained
+        return int(exit.code or 0)
     reporter = Reporter(strict=parsed.strict)
     try:
         specs, options = _plan(parsed)
@@ -106,7 +109,7 @@ def _summarise(command: str, results: list[DeckResult], reporter: Reporter, opti
         return 1
     if command == "build":
         for result in results:
-            print(f"wrote {result.apkg_path}")
-        print(f"wrote {options.lock_path}")
+            print(f"wrote {display_path(result.apkg_path, Path.cwd())}")
+        print(f"wrote {display_path(options.lock_path, Path.cwd())}")
     return 0
 

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from ankibuild import build as build_module
+from ankibuild import files
 from ankibuild.notetype import NOTE_TYPE, NoteType
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -120,6 +121,28 @@ def test_a_failed_build_leaves_the_previous_deck_and_lock_untouched(project):
     assert result.code == 1
     assert (apkg.read_bytes(), lock.read_bytes()) == before
     assert sorted(p.name for p in apkg.parent.iterdir()) == ["notes-0.1.0.apkg", "notes-0.1.0.manifest.json"]
+
+
+def test_an_interrupted_write_leaves_the_previous_deck_and_lock_untouched(project, monkeypatch):
+    project.write("n.md", "## A\ntext\n")
+    apkg = project.build("n.md")
+    lock = project.root / "notes.lock.json"
+    before = (apkg.read_bytes(), lock.read_bytes())
+    staged = []
+
+    def stage_then_fail(path, data):
+        if staged:
+            raise KeyboardInterrupt
+        staged.append(real_stage(path, data))
+        return staged[-1]
+
+    real_stage = files.stage
+    monkeypatch.setattr(files, "stage", stage_then_fail)
+    project.write("n.md", "## A\nedited\n")
+    with pytest.raises(KeyboardInterrupt):
+        project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert (apkg.read_bytes(), lock.read_bytes()) == before
+    assert not staged[0].exists()
 
 
 def test_a_damaged_lock_file_is_an_error_not_a_crash(project):

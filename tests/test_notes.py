@@ -129,3 +129,11 @@ def test_card_shows_question_then_answer(imported):
     assert '<div class="question">Focal loss</div>' in question
     assert answer.index('<div class="question">Focal loss</div>') < answer.index('<hr id="answer">') \
         < answer.index(r"\(FL(p_t)")
+
+
+def test_the_note_type_styles_light_and_night_mode_and_caps_images(imported):
+    anki, _ = imported
+    css = anki.col.models.by_name("ankibuild note v1")["css"]
+    assert ".card.nightMode {" in css and "img { max-width: 100%; height: auto; }" in css
+    assert "pre.highlight .k {" in css and ".nightMode pre.highlight .k {" in css
+    assert ".nightMode .card" not in css

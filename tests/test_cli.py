@@ -1,0 +1,122 @@
+"""The commands a user types: build decks.toml, build any files, check, and mistakes in usage."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DECKS = """\
+[[deck]]
+name = "Vision Cards"
+version = "1.2.0"
+sources = ["source/vision/*.md"]
+tags = ["vision"]
+
+[[deck]]
+name = "Losses"
+version = "0.3.1"
+sources = ["source/losses.md"]
+"""
+
+
+@pytest.fixture
+def declared(project):
+    project.write("decks.toml", DECKS)
+    project.write("source/vision/boxes.md", "# Boxes\n\n## IoU\nOverlap over union.\n\n## NMS\nKeep the best box.\n")
+    project.write("source/vision/masks.md", "## Panoptic segmentation\nSemantic plus instance.\n")
+    project.write("source/losses.md", "# Losses\n## Regression\n### Huber\nQuadratic, then linear.\n")
+    return project
+
+
+def test_no_arguments_builds_every_declared_deck(declared, anki):
+    result = declared.run()
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        "Vision Cards 1.2.0: 3 notes (3 new, 0 changed), 0 media, 0 warnings",
+        "Losses 0.3.1: 1 notes (1 new, 0 changed), 0 media, 0 warnings",
+        "wrote dist/vision-cards-1.2.0.apkg",
+        "wrote dist/losses-0.3.1.apkg",
+        "wrote decks.lock.json",
+    ]
+    log = anki.import_deck(declared.root / "dist/vision-cards-1.2.0.apkg")
+    assert len(log.new) == 3
+    assert anki.note("IoU").tags == ["iou", "vision"]
+    description = anki.col.decks.by_name("Vision Cards")["desc"]
+    assert "Version 1.2.0" in description and "3 notes" in description
+
+
+def test_the_manifest_lists_every_note(declared):
+    declared.run()
+    manifest = json.loads((declared.root / "dist/losses-0.3.1.manifest.json").read_text())
+    assert manifest["deck"] == "Losses" and manifest["version"] == "0.3.1"
+    [note] = manifest["notes"]
+    assert note["key"] == "Regression › Huber" and note["source"] == "source/losses.md:3"
+    lock = json.loads((declared.root / "decks.lock.json").read_text())
+    assert note["guid"] == lock["decks"]["Losses"]["Regression › Huber"]["guid"]
+    assert note["hash"] == lock["decks"]["Losses"]["Regression › Huber"]["fields_hash"]
+
+
+def test_check_reports_and_writes_nothing(declared):
+    declared.write("source/losses.md", "# Losses\n## Regression\n### Huber\nLinear far out.\n### Hinge\n")
+    result = declared.run("check")
+    assert result.code == 0
+    assert result.err == 'source/losses.md:5: warning: empty heading "Hinge" makes no card; write its answer below it\n'
+    assert not (declared.root / "dist").exists() and not (declared.root / "decks.lock.json").exists()
+
+
+def test_check_takes_folders(declared):
+    result = declared.run("check", "source/vision", "--strict")
+    assert result.code == 0 and "3 notes" in result.out
+
+
+def test_any_markdown_file_can_be_built_without_configuration(project, tmp_path):
+    elsewhere = tmp_path / "home" / "notes"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "vision.md").write_text("## Anchor boxes\nReference boxes.\n")
+    out = tmp_path / "decks"
+    result = project.run("build", str(elsewhere / "vision.md"), "--deck", "Vision", "--version", "2.0",
+                         "--out", str(out), "--offline")
+    assert result.code == 0, result.err
+    assert (out / "vision-2.0.apkg").is_file() and (elsewhere / "vision.lock.json").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("build",), "decks.toml: error: no decks.toml here; run from the project folder"),
+    (("build", "nowhere.md"), "nowhere.md: error: no such file or folder"),
+    (("build", "--deck", "X"), "error: --deck, --version and --lock go with FILE..."),
+    (("build", "n.md", "--version", "1 beta"), "--version: error: version '1 beta' must be letters, digits"),
+    (("build", "--frobnicate"), "unrecognized arguments: --frobnicate"),
+])
+def test_usage_mistakes_exit_with_code_2_and_say_what_to_do(project, args, message):
+    project.write("n.md", "## A\ntext\n")
+    result = project.run(*args)
+    assert result.code == 2
+    assert message in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("[[deck]]\nname = 'A'\n", "[[deck]] #1: error: version must be a string"),
+    ("[[deck]]\nname = 'A'\nversion = '1'\nsources = ['missing/*.md']\n", "source 'missing/*.md' matches no file"),
+    ("[[deck]]\nname = 'A'\nversion = '1'\nsources = ['n.md']\ncolour = 'red'\n", "unknown key(s) colour"),
+    ("[[deck]\n", "decks.toml: error: "),
+])
+def test_mistakes_in_decks_toml_are_usage_errors(project, toml, message):
+    project.write("n.md", "## A\ntext\n")
+    project.write("decks.toml", toml)
+    result = project.run()
+    assert result.code == 2 and message in result.err
+
+
+def test_the_build_script_runs_as_a_command(tmp_path):
+    (tmp_path / "n.md").write_text("## A\ntext\n")
+    script = Path(__file__).parents[1] / "build.py"
+    result = subprocess.run([sys.executable, str(script), "build", "n.md", "--offline", "--cache-dir", "c"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "dist/n-0.1.0.apkg").is_file()
+    helped = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and "decks.toml" in helped.stdout
