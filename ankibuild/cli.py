@@ -14,8 +14,9 @@ from pathlib import Path
 from .build import BuildOptions, DeckResult, build, display_path
 from .config import DeckSpec, check_version, load_project, slugify
 from .diagnostics import Reporter, UsageError
+from .manifest import compare, read_manifest
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "diff")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         parsed = _parser().parse_args(args)
     except SystemExit as exit:  # --help, or a usage error argparse has already explained
         return int(exit.code or 0)
+    if parsed.command == "diff":
+        return _diff(parsed.old, parsed.new)
     reporter = Reporter(strict=parsed.strict)
     try:
         specs, options = _plan(parsed)
@@ -61,7 +64,27 @@ def _parser() -> argparse.ArgumentParser:
                                                 "and downloads nothing.")
     check_cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                            help="Markdown files or folders (default: the decks of decks.toml)")
+    diff_cmd = commands.add_parser("diff", help="compare two versions of a deck",
+                                   description="Compare two deck manifests (the .manifest.json beside each .apkg): "
+                                               "notes added, removed, changed and renamed.")
+    diff_cmd.add_argument("old", type=Path, metavar="OLD", help="manifest of the earlier version")
+    diff_cmd.add_argument("new", type=Path, metavar="NEW", help="manifest of the later version")
     return parser
+
+
+def _diff(old_path: Path, new_path: Path) -> int:
+    versions, notes = [], []
+    for path in (old_path, new_path):
+        try:
+            version, listed = read_manifest(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            print(f"{path}: error: not a deck manifest ({err})", file=sys.stderr)
+            return 2
+        versions.append(version)
+        notes.append(listed)
+    print(f"{versions[0]} -> {versions[1]}")
+    print("\n".join(compare(*notes).lines()))
+    return 0
 
 
 def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:

@@ -51,7 +51,7 @@ class Project:
         os.chdir(self.root)
         try:
             self.capsys.readouterr()
-            code = main([*args, "--cache-dir", str(self.root / ".cache")])
+            code = main(list(args))
         finally:
             os.chdir(previous)
         captured = self.capsys.readouterr()
@@ -65,9 +65,10 @@ class Project:
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Project:
+def project(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Project:
     root = tmp_path / "notes"
     root.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return Project(root, capsys)
 
 

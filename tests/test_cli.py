@@ -120,3 +120,33 @@ def test_the_build_script_runs_as_a_command(tmp_path):
     assert (tmp_path / "dist/n-0.1.0.apkg").is_file()
     helped = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "decks.toml" in helped.stdout
+
+
+def test_diff_shows_what_changed_between_two_versions(declared):
+    declared.run()
+    declared.write("decks.toml", DECKS.replace('"0.3.1"', '"0.4.0"').replace('"1.2.0"', '"1.3.0"'))
+    declared.write("source/losses.md", "# Losses\n## Regression\n### Huber loss\nQuadratic, then linear.\n"
+                                       "### MSE\nMean of squared errors.\n")
+    declared.write("source/vision/boxes.md", "# Boxes\n\n## IoU\nIntersection over union.\n")
+    declared.run()
+    result = declared.run("diff", "dist/losses-0.3.1.manifest.json", "dist/losses-0.4.0.manifest.json")
+    assert result.code == 0
+    assert result.out.splitlines() == [
+        "0.3.1 -> 0.4.0",
+        "+ Regression › MSE  (source/losses.md:5)",
+        "> Regression › Huber -> Regression › Huber loss  (source/losses.md:3)",
+        "1 added, 0 removed, 0 changed, 1 renamed, 0 unchanged",
+    ]
+    vision = declared.run("diff", "dist/vision-cards-1.2.0.manifest.json", "dist/vision-cards-1.3.0.manifest.json")
+    assert vision.out.splitlines() == [
+        "1.2.0 -> 1.3.0",
+        "- NMS",
+        "~ IoU  (source/vision/boxes.md:3)",
+        "0 added, 1 removed, 1 changed, 0 renamed, 1 unchanged",
+    ]
+
+
+def test_diff_refuses_files_that_are_not_manifests(declared):
+    declared.write("x.json", "[]")
+    result = declared.run("diff", "x.json", "x.json")
+    assert result.code == 2 and result.err.startswith("x.json: error: not a deck manifest")
