@@ -121,11 +121,12 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
 
 def _note(card: SourceCard, key: str, spec: DeckSpec, source: CardSource) -> Note:
     question = render_inline(card.title, card.line, source)
-    context = " › ".join(render_inline(title, card.line, source) for title in card.heading_path[:-1])
+    context = " › ".join(render_inline(title, line, source)
+                         for title, line in zip(card.heading_path[:-1], card.heading_lines[:-1]))
     answer = render_markdown(card.body, card.body_line, source)
     values = {"Question": question, "Answer": answer, "Context": context, "Source": f"{card.path}:{card.line}"}
     fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
-    tags = tuple(sorted({*spec.tags, "::".join(_tag(title) for title in card.heading_path)} - {""}))
+    tags = tuple(sorted({*spec.tags, "::".join(_tag(title) for title in card.heading_path)}))
     return Note(key, card, spec.name, fields, tags, _digest(card.body.strip()))
 
 
@@ -195,7 +196,8 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def _tag(title: str) -> str:
-    return re.sub(r"[^\w-]+", "_", title.lower()).strip("_")
+    """One level of a hierarchical tag: Anki tags cannot hold spaces, and `::` separates levels."""
+    return re.sub(r"[^\w-]+", "_", title.lower()).strip("_") or "_"
 
 
 def _digest(text: str) -> str:

@@ -31,6 +31,7 @@ class SourceCard:
     path: str
     line: int
     heading_path: tuple[str, ...]
+    heading_lines: tuple[int, ...]
     explicit_id: str | None
     body: str
     body_line: int
@@ -77,13 +78,14 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
             stack.pop()
         stack.append(section)
         has_children = index + 1 < len(sections) and sections[index + 1].level > section.level
-        heading_path = tuple(s.title for s in stack if s is not title_section)
+        path_sections = [s for s in stack if s is not title_section] or [section]
         if not section.title:
             reporter.warning(path, section.line, "heading has no text; write a question after the #")
             continue
         if _has_text(section.lines):
-            cards.append(SourceCard(path, section.line, heading_path or (section.title,),
-                                    section.explicit_id, "\n".join(section.lines), section.line + 1))
+            cards.append(SourceCard(path, section.line, tuple(s.title for s in path_sections),
+                                    tuple(s.line for s in path_sections), section.explicit_id,
+                                    "\n".join(section.lines), section.line + 1))
         elif not has_children and section is not title_section:
             reporter.warning(path, section.line,
                              f"empty heading \"{section.title}\" makes no card; write its answer below it")

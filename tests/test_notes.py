@@ -17,10 +17,10 @@ def imported(project, anki):
 
 def test_every_heading_with_text_becomes_one_note(imported):
     anki, log = imported
-    assert len(log.new) == 16 and not log.updated and not log.duplicate
+    assert len(log.new) == 17 and not log.updated and not log.duplicate
     questions = [n["Question"] for n in anki.notes()]
     assert sorted(questions) == sorted([
-        "Anchor boxes", "Focal loss", "NMS (non-maximum suppression)", "Tensor Sizes - PyTorch",
+        "Anchor boxes", "Data augmentation", "Focal loss", "NMS (non-maximum suppression)", "Tensor Sizes - PyTorch",
         "Precision vs. Recall?", "K-means code", "Cross-entropy", "Remote figure", "Footnoted claim",
         "Losses", "Huber", "Adam", "Figures", "Typo", "Momentum", "Missing picture",
     ])
@@ -53,7 +53,7 @@ def test_parent_intro_text_is_a_card_of_its_own(imported):
 
 def test_source_file_and_line_are_on_the_note(imported):
     anki, _ = imported
-    assert anki.note("Focal loss")["Source"] == "flat/vision.md:12"
+    assert anki.note("Focal loss")["Source"] == "flat/vision.md:20"
     _, answer = anki.card_html("Adam")
     assert '<div class="source">nested/notes.md:23</div>' in answer
 
@@ -62,6 +62,13 @@ def test_lists_nested_by_two_spaces_keep_their_nesting(imported):
     anki, _ = imported
     answer = anki.note("Anchor boxes")["Answer"]
     assert re.search(r"<li>the detector.*?<ul>\s*<li>nested two spaces deep.*?<ul>\s*<li>and deeper still", answer, re.S)
+
+
+def test_dash_and_numbered_lists_nest_by_four_spaces_too(imported):
+    anki, _ = imported
+    answer = anki.note("Data augmentation")["Answer"]
+    assert re.search(r"<li>geometric\s*<ul>\s*<li>flips and crops</li>", answer)
+    assert re.search(r"<li>photometric\s*<ol>\s*<li>colour jitter</li>", answer)
 
 
 def test_code_is_highlighted_even_inside_a_list(imported):
