@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .diagnostics import Reporter
 from .outline import track_fence
@@ -44,6 +45,10 @@ class MaskedText:
     text: str
     formulas: list[Formula]
     lines: list[int]
+
+    @cached_property
+    def text_lines(self) -> list[str]:
+        return self.text.split("\n")
 
     def restore(self, rendered: str) -> str:
         """Replace tokens in rendered HTML; a paragraph holding only a `$` formula becomes display math."""

@@ -101,9 +101,8 @@ def _markdown_inside_html(raw: str, line: int, source: CardSource) -> str:
 def _line_of(child: Token, masked: MaskedText, block_lines: range) -> int:
     """The source line of an inline token: the first line of its block that holds its URL or text."""
     needle = child.attrGet("src") or child.attrGet("href") or child.content
-    text_lines = masked.text.split("\n")
     for index in block_lines:
-        if needle and isinstance(needle, str) and needle in text_lines[index]:
+        if needle and isinstance(needle, str) and needle in masked.text_lines[index]:
             return masked.lines[index]
     return masked.lines[block_lines.start]
 

@@ -142,3 +142,15 @@ def test_the_same_sources_and_lock_build_identically_elsewhere_and_later(project
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 86_400 * 365))
     project.root = elsewhere
     assert project.build("vision.md").read_bytes() == first
+
+
+def test_renaming_a_chapter_keeps_every_note_below_it(project, anki):
+    nested = "# Basics\n## Losses\nHow wrong a prediction is.\n### Huber\nQuadratic, then linear.\n# Optimisation\n## Adam\nMoments.\n"
+    project.write("notes.md", nested)
+    anki.import_deck(project.build("notes.md"))
+    before = guids(anki)
+    project.write("notes.md", nested.replace("# Basics", "# Fundamentals"))
+    log = anki.import_deck(project.build("notes.md"))
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 2, 1)
+    assert guids(anki) == before
+    assert anki.note("Huber")["Context"] == "Fundamentals › Losses"

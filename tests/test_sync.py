@@ -1,0 +1,184 @@
+"""The user syncs: the deck's pictures reach the phone through Anki's own sync server.
+
+The desktop and the phone are two real collections syncing with one account on a local
+`python -m anki.syncserver`, so the whole path (import, collection sync, media sync) is Anki's own.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from anki.sync_pb2 import SyncCollectionResponse
+from webserver import PNG, tiny_png
+
+USER, PASSWORD = "user", "pass"
+SERVER_START_TIMEOUT = 10.0
+MEDIA_SYNC_TIMEOUT = 10.0
+
+Required = SyncCollectionResponse.ChangesRequired
+
+
+def image_names(html: str) -> list[str]:
+    return re.findall(r'<img src="([^"]+)"', html)
+
+
+def media_bytes(anki, name: str) -> bytes:
+    return Path(anki.col.media.dir(), name).read_bytes()
+
+
+# --- a local sync server -------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_listening(process: subprocess.Popen, port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False  # it exited, e.g. someone took the port in the meantime
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.01)
+    return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def sync_server(tmp_path: Path):
+    """Anki's sync server with one account, on a free port; yields its endpoint URL."""
+    log = tmp_path / "syncserver.log"
+    for _ in range(3):
+        port = _free_port()
+        env = {
+            **os.environ,
+            "SYNC_USER1": f"{USER}:{PASSWORD}",
+            "SYNC_HOST": "127.0.0.1",
+            "SYNC_PORT": str(port),
+            "SYNC_BASE": str(tmp_path / "syncserver"),
+        }
+        with log.open("ab") as out:  # a file, not a pipe: a full pipe would stall the server
+            process = subprocess.Popen(
+                [sys.executable, "-m", "anki.syncserver"], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        if _wait_until_listening(process, port, SERVER_START_TIMEOUT):
+            break
+        _stop(process)
+    else:
+        pytest.fail(f"the sync server did not start:\n{log.read_text(errors='replace')[-2000:]}")
+    yield f"http://127.0.0.1:{port}/"
+    _stop(process)
+
+
+# --- syncing a device, as the Sync button does ---------------------------------------------------
+
+
+def _wait_for_media_sync(col: Collection) -> None:
+    deadline = time.monotonic() + MEDIA_SYNC_TIMEOUT
+    # media_sync_status() raises the background sync's error, if it had one, once it has finished.
+    while col.media_sync_status().active:
+        if time.monotonic() > deadline:
+            col.abort_media_sync()
+            pytest.fail(f"media sync still running after {MEDIA_SYNC_TIMEOUT}s")
+        time.sleep(0.005)
+
+
+def sync(anki, endpoint: str) -> str:
+    """Sync the collection and its media; return what Anki required ('FULL_UPLOAD', 'NORMAL_SYNC', ...)."""
+    col = anki.col
+    auth = col.sync_login(USER, PASSWORD, endpoint)
+    out = col.sync_collection(auth, sync_media=True)
+    required = Required.Name(out.required)
+    if out.required == Required.FULL_SYNC:
+        # Both sides have cards and diverged: Anki would make the user pick one and lose the other.
+        pytest.fail("Anki asks the user to choose between a full upload and a full download")
+    if out.required in (Required.FULL_UPLOAD, Required.FULL_DOWNLOAD):
+        col.close_for_full_sync()
+        # server_usn is the *media* USN from the answer above. It must not be None: with None the
+        # backend does the full sync but silently starts no media sync (server_media_usn is 0,
+        # not unset, when the server has no media yet, which is fine).
+        col.full_upload_or_download(
+            auth=auth, server_usn=out.server_media_usn, upload=out.required == Required.FULL_UPLOAD
+        )
+        col.reopen(after_full_sync=True)
+        anki.col.models._clear_cache()
+    # Otherwise sync_collection has already started the media sync in the background, even for
+    # NO_CHANGES; after a full sync, full_upload_or_download started it.
+    _wait_for_media_sync(col)
+    return required
+
+
+@pytest.fixture
+def desktop(anki_factory):
+    return anki_factory("desktop")
+
+
+@pytest.fixture
+def phone(anki_factory):
+    """A second device on the same account, fresh from the app store."""
+    return anki_factory("phone")
+
+
+def build_deck_with_picture(project, picture: bytes) -> Path:
+    project.write("losses.md", "## Huber\n![huber](assets/huber.png)\n")
+    (project.root / "assets").mkdir(exist_ok=True)
+    (project.root / "assets/huber.png").write_bytes(picture)
+    return project.build("losses.md")
+
+
+# --- the user's story ----------------------------------------------------------------------------
+
+
+def test_a_picture_in_an_imported_deck_reaches_the_phone_after_both_sync(project, desktop, phone, sync_server):
+    desktop.import_deck(build_deck_with_picture(project, PNG))
+    assert sync(desktop, sync_server) == "FULL_UPLOAD"  # the first sync of a new account
+
+    assert sync(phone, sync_server) == "FULL_DOWNLOAD"  # an empty phone takes the account's collection
+
+    [name] = image_names(phone.card_html("Huber")[1])
+    assert re.fullmatch(r"[0-9a-f]{20}\.png", name)
+    assert media_bytes(phone, name) == PNG
+    assert phone.media_files() == desktop.media_files()
+
+
+def test_a_changed_picture_replaces_the_old_one_on_the_phone_without_a_full_sync(
+    project, desktop, phone, sync_server
+):
+    desktop.import_deck(build_deck_with_picture(project, PNG))
+    sync(desktop, sync_server)
+    sync(phone, sync_server)
+    [old] = image_names(phone.card_html("Huber")[1])
+
+    new_picture = tiny_png(0x20)
+    log = desktop.import_deck(build_deck_with_picture(project, new_picture))
+    assert len(log.updated) == 1 and not log.new
+    # Re-importing must not change the schema: a full sync would make the user pick one device.
+    assert sync(desktop, sync_server) == "NORMAL_SYNC"
+    assert sync(phone, sync_server) == "NORMAL_SYNC"
+
+    [new] = image_names(phone.card_html("Huber")[1])
+    assert new != old
+    assert media_bytes(phone, new) == new_picture
+    # Anki never deletes media on its own: the old file stays until Check Media, unused.
+    assert phone.media_files() == desktop.media_files() == {old, new}
