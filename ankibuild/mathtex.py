@@ -23,6 +23,7 @@ from .diagnostics import Reporter
 from .outline import track_fence
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+SPECIAL = re.compile(r"[\\`$<]")  # where a formula, code span or comment may start
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
 
 
@@ -90,23 +91,34 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
     masked.lines.append(first_line)
 
     def keep(begin: int, end: int) -> int:
-        for offset, char in enumerate(text[begin:end], start=begin):
-            if char == "\n":
-                masked.lines.append(first_line + text.count("\n", 0, offset + 1))
-        out.append(text[begin:end])
+        piece = text[begin:end]
+        if "\n" in piece:
+            line = line_at(begin)
+            for _ in range(piece.count("\n")):
+                line += 1
+                masked.lines.append(line)
+        out.append(piece)
         return end
+
+    def line_at(index: int) -> int:
+        return first_line + text.count("\n", 0, index)
 
     i = 0
     while i < len(text):
+        special = SPECIAL.search(text, i)
+        if special is None:
+            keep(i, len(text))
+            break
+        if special.start() > i:
+            i = keep(i, special.start())
         char = text[i]
-        line = first_line + text.count("\n", 0, i)
         if char == "\\" and text[i + 1:i + 2] in ("(", "["):
             closer = "\\)" if text[i + 1] == "(" else "\\]"
             end = _find_closing(text, i + 2, closer)
             if end is None:
                 i = keep(i, i + 2)
                 continue
-            out.append(_token(masked, text[i + 2:end], line, text[i:i + 2], path, reporter))
+            out.append(_token(masked, text[i + 2:end], line_at(i), text[i:i + 2], path, reporter))
             i = end + 2
         elif char == "\\":
             i = keep(i, i + 2)
@@ -120,11 +132,11 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
             start = i + len(delimiter)
             end = _find_closing(text, start, delimiter)
             if end is None or end == start:
-                reporter.warning(path, line, f"'{delimiter}' has no closing '{delimiter}' in its paragraph; "
+                reporter.warning(path, line_at(i), f"'{delimiter}' has no closing '{delimiter}' in its paragraph; "
                                              "write \\$ for a literal dollar sign")
                 i = keep(i, start)
                 continue
-            out.append(_token(masked, text[start:end], line, delimiter, path, reporter))
+            out.append(_token(masked, text[start:end], line_at(i), delimiter, path, reporter))
             i = end + len(delimiter)
         else:
             i = keep(i, i + 1)

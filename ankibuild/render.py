@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pygments import highlight
+from pygments.lexer import Lexer
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
@@ -58,13 +60,23 @@ def render_inline(text: str, line: int, source: CardSource) -> str:
     return match.group(1) if match else rendered
 
 
+SPANS = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=None)
+def _lexer(language: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
 def _highlight(code: str, language: str, _attrs: str) -> str:
     """Pygments HTML with CSS classes; the palettes live in the note type's CSS (light and night)."""
-    try:
-        lexer = get_lexer_by_name(language)
-    except ClassNotFound:
+    lexer = _lexer(language)
+    if lexer is None:
         return ""
-    spans = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    spans = highlight(code, lexer, SPANS)
     return f'<pre class="highlight"><code class="language-{html.escape(language)}">{spans}</code></pre>'
 
 
@@ -78,7 +90,7 @@ def _rewrite_block(token: Token, masked: MaskedText, source: CardSource) -> None
     line = masked.lines[token.map[0]]
     if token.type == "fence":
         language = token.info.split()[0] if token.info.strip() else ""
-        if language and not _highlight("", language, ""):
+        if language and _lexer(language) is None:
             source.reporter.warning(source.display, line,
                                     f"unknown code language '{language}'; the code is shown without colours")
     elif token.type == "html_block":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -103,6 +104,13 @@ class Anki:
         card.start_timer()
         states = self.col._backend.get_scheduling_states(card.id)
         self.col.sched.answer_card(self.col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
+
+    def images(self, question: str) -> list[str]:
+        """The `src` of every image the card's answer shows."""
+        return re.findall(r'<img src="([^"]+)"', self.card_html(question)[1])
+
+    def media_bytes(self, name: str) -> bytes:
+        return (Path(self.col.media.dir()) / name).read_bytes()
 
     def media_files(self) -> set[str]:
         return set(os.listdir(self.col.media.dir()))

@@ -7,19 +7,15 @@ import re
 from webserver import HTML, PNG, tiny_png
 
 
-def image_names(html: str) -> list[str]:
-    return re.findall(r'<img src="([^"]+)"', html)
-
-
 def test_a_local_image_is_packed_flat_and_arrives_in_the_collection(project, anki):
     project.write("chapter/losses.md", "## Huber\n![huber](assets/huber.png)\n")
     (project.root / "chapter/assets").mkdir()
     (project.root / "chapter/assets/huber.png").write_bytes(PNG)
     anki.import_deck(project.build("chapter/losses.md"))
-    [name] = image_names(anki.card_html("Huber")[1])
+    [name] = anki.images("Huber")
     assert re.fullmatch(r"[0-9a-f]{20}\.png", name)
     assert name in anki.media_files()
-    assert open(f"{anki.col.media.dir()}/{name}", "rb").read() == PNG
+    assert anki.media_bytes(name) == PNG
 
 
 def test_images_are_also_found_in_the_project_media_folder(project, anki):
@@ -45,12 +41,12 @@ def test_a_changed_picture_gets_a_new_name_and_reaches_the_collection(project, a
     picture.write_bytes(PNG)
     project.write("n.md", "## Plot\n![plot](plot.png)\n")
     anki.import_deck(project.build("n.md"))
-    [old] = image_names(anki.card_html("Plot")[1])
+    [old] = anki.images("Plot")
     picture.write_bytes(tiny_png(0x20))
     log = anki.import_deck(project.build("n.md"))
-    [new] = image_names(anki.card_html("Plot")[1])
+    [new] = anki.images("Plot")
     assert len(log.updated) == 1 and new != old
-    assert open(f"{anki.col.media.dir()}/{new}", "rb").read() == tiny_png(0x20)
+    assert anki.media_bytes(new) == tiny_png(0x20)
 
 
 def test_a_remote_image_is_downloaded_once_and_embedded(project, anki, server):
@@ -59,7 +55,7 @@ def test_a_remote_image_is_downloaded_once_and_embedded(project, anki, server):
     result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
     assert result.code == 0 and result.err == ""
     anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
-    [name] = image_names(anki.card_html("IoU")[1])
+    [name] = anki.images("IoU")
     assert name in anki.media_files() and not name.startswith("http")
     server.stop()
     again = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
@@ -76,7 +72,7 @@ def test_a_failed_download_keeps_the_remote_url_with_a_warning(project, anki, se
         in result.err
     assert f"n.md:7: warning: remote image {page} was not embedded (not an image (text/html))" in result.err
     anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
-    assert image_names(anki.card_html("A")[1]) == [missing]
+    assert anki.images("A") == [missing]
 
 
 def test_offline_builds_make_no_request(project, server):
