@@ -154,3 +154,20 @@ def test_renaming_a_chapter_keeps_every_note_below_it(project, anki):
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 2, 1)
     assert guids(anki) == before
     assert anki.note("Huber")["Context"] == "Fundamentals › Losses"
+
+
+def test_a_new_card_under_a_renamed_cards_old_heading_is_a_new_note(project, anki):
+    anki.import_deck(rebuild(project, "## Softmax\nExponentiate, then normalise.\n"))
+    original = guids(anki)["Softmax"]
+    anki.import_deck(rebuild(project, "## Softmax function\nExponentiate, then normalise.\n"))
+    log = anki.import_deck(rebuild(project, "## Softmax function\nExponentiate, then normalise.\n\n"
+                                            "## Softmax\nA smooth arg max.\n"))
+    assert (len(log.new), len(log.updated)) == (1, 0)
+    after = guids(anki)
+    assert after["Softmax function"] == original and after["Softmax"] != original
+
+
+def test_windows_line_endings_build_the_same_deck(project):
+    unix = rebuild(project, NOTES).read_bytes()
+    (project.root / "vision.md").write_bytes(NOTES.replace("\n", "\r\n").encode())
+    assert project.build("vision.md").read_bytes() == unix

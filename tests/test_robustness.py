@@ -1,0 +1,61 @@
+"""Whatever the user types, the build reports problems instead of crashing, and math survives intact."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ankibuild.build import compile_notes
+from ankibuild.config import DeckSpec
+from ankibuild.diagnostics import Reporter
+from ankibuild.media import MediaStore
+
+
+def joined(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
+MARKDOWNISH = joined(list("ab xy#*_`$\\{}[]()<>!|-+=.:1\n\t")
+                     + ["\n\n", "```", "$$", "<!--", "-->", "<img src=", "](", "## ", "\\$", "![x](y.png)"], 120)
+LATEX = joined(list("ab_^*{}<>&=+- |()\n") + ["\\frac", "\\{", "\\}", "\\sum", "\\\\"], 30) \
+    .filter(lambda s: s.strip() and not re.search(r"\n[ \t]*\n", f"\n{s}\n"))  # a blank line ends a paragraph
+
+
+def compile_text(tmp_path: Path, text: str) -> tuple[list, Reporter]:
+    note = tmp_path / "n.md"
+    note.write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    media = MediaStore(reporter, roots=(tmp_path,))
+    notes = compile_notes(DeckSpec("Fuzz", "1", (note,)), tmp_path, media, reporter)
+    return notes, reporter
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=MARKDOWNISH)
+def test_any_text_compiles_or_is_reported_never_crashes(tmp_path, text):
+    notes, reporter = compile_text(tmp_path, text)
+    for diagnostic in reporter.items:
+        assert diagnostic.path == "n.md" and diagnostic.line >= 0
+    for note in notes:
+        for field in note.fields:
+            assert "<script" not in field.lower()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(latex=LATEX)
+def test_inline_math_reaches_anki_byte_for_byte(tmp_path, latex):
+    notes, _ = compile_text(tmp_path, f"## Q\nBefore ${latex}$ after.\n")
+    [note] = notes
+    assert f"\\({latex}\\)" in html.unescape(note.fields[1])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(latex=LATEX)
+def test_a_formula_paragraph_reaches_anki_as_display_math_byte_for_byte(tmp_path, latex):
+    notes, _ = compile_text(tmp_path, f"## Q\nText.\n\n$\n{latex}\n$\n")
+    [note] = notes
+    assert f"<p>\\[\n{latex}\n\\]</p>" in html.unescape(note.fields[1])
