@@ -161,6 +161,11 @@ def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> t
 def _note_type_entry(locked: LockedNoteType | None, now: int, lock_path: Path, reporter: Reporter) -> LockedNoteType:
     """The note type's lock entry; refuses a changed field list under an unchanged note-type id."""
     design = NOTE_TYPE.design
+    if locked is not None and locked.id != NOTE_TYPE.id:
+        reporter.warning(lock_path, 0,
+                         f"the note type is now '{NOTE_TYPE.name}' ({NOTE_TYPE.id}), was '{locked.name}' ({locked.id}): "
+                         "notes already in a collection keep the old type and no longer update; in Anki, select "
+                         "them in the browser and use Notes > Change Note Type")
     if locked is None or locked.id != NOTE_TYPE.id:
         return LockedNoteType(NOTE_TYPE.id, NOTE_TYPE.name, NOTE_TYPE.fields, design, now)
     if locked.fields != NOTE_TYPE.fields:

@@ -48,8 +48,6 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    common.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
-                                                       "(default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
     build_cmd = commands.add_parser("build", parents=[common], help="build decks (default command)",
                                     description="Build the decks of decks.toml, or FILE... into one deck.")
     build_cmd.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Markdown files (default: decks.toml)")
@@ -59,11 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--lock", type=Path, help="lock file for FILE... (default: <deck-slug>.lock.json "
                                                      "beside the first file)")
     build_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
+    build_cmd.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
+                                                          "(default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
     check_cmd = commands.add_parser("check", parents=[common], help="report problems, write nothing",
                                     description="Parse and render notes and report problems; writes nothing "
                                                 "and downloads nothing.")
-    check_cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+    check_cmd.add_argument("files", nargs="*", type=Path, metavar="PATH",
                            help="Markdown files or folders (default: the decks of decks.toml)")
+    check_cmd.set_defaults(deck=None, deck_version=None, lock=None, out=None, offline=True, cache_dir=None)
     diff_cmd = commands.add_parser("diff", help="compare two versions of a deck",
                                    description="Compare two deck manifests (the .manifest.json beside each .apkg): "
                                                "notes added, removed, changed and renamed.")
@@ -88,23 +89,23 @@ def _diff(old_path: Path, new_path: Path) -> int:
 
 
 def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
-    cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
+    """Which decks to build, and where everything goes: from FILE... or from decks.toml."""
     cwd = Path.cwd()
-    files = _markdown_files(parsed.files if parsed.command == "build" else parsed.paths)
-    if parsed.command == "build" and not files and (parsed.deck or parsed.deck_version or parsed.lock):
-        raise UsageError("error: --deck, --version and --lock go with FILE...; decks.toml sets them for its decks")
+    files = _markdown_files(parsed.files)
     if files:
-        name = (getattr(parsed, "deck", None) or files[0].stem).strip()
-        version = check_version(getattr(parsed, "deck_version", None) or "0.1.0", "--version")
-        spec = DeckSpec(name, version, tuple(files))
-        lock = getattr(parsed, "lock", None) or files[0].parent / f"{slugify(name)}.lock.json"
-        specs, root, out = [spec], cwd, getattr(parsed, "out", None) or cwd / "dist"
+        name = (parsed.deck or files[0].stem).strip()
+        spec = DeckSpec(name, check_version(parsed.deck_version or "0.1.0", "--version"), tuple(files))
+        specs, root, out = [spec], cwd, parsed.out or cwd / "dist"
+        lock = parsed.lock or files[0].parent / f"{slugify(name)}.lock.json"
     else:
+        if parsed.deck or parsed.deck_version or parsed.lock:
+            raise UsageError("error: --deck, --version and --lock go with FILE...; decks.toml sets them for its decks")
         project = load_project(cwd / "decks.toml")
-        specs, root, lock, out = list(project.decks), project.root, project.lock, parsed.__dict__.get("out") or project.out
+        specs, root, lock, out = list(project.decks), project.root, project.lock, parsed.out or project.out
+    cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
     write = parsed.command == "build"
     return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
-                               offline=not write or parsed.offline, write=write)
+                               offline=parsed.offline, write=write)
 
 
 def _markdown_files(paths: list[Path]) -> list[Path]:

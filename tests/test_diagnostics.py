@@ -173,5 +173,8 @@ def test_a_new_note_type_id_may_change_the_fields(project, monkeypatch):
     monkeypatch.setattr(build_module, "NOTE_TYPE", changed)
     result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
     assert result.code == 0, result.err
+    assert result.err.startswith("notes.lock.json: warning: the note type is now 'ankibuild note v2' "
+                                 "(1764000000002), was 'ankibuild note v1' (1764000000001): notes already in a "
+                                 "collection keep the old type and no longer update")
     lock = json.loads((project.root / "notes.lock.json").read_text())
     assert lock["note_type"]["id"] == NOTE_TYPE.id + 1 and lock["note_type"]["fields"][-1] == "Hint"
