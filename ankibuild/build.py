@@ -61,6 +61,7 @@ class Note:
 class DeckResult:
     spec: DeckSpec
     apkg_path: Path
+    manifest_path: Path
     notes: int
     media: int
     warnings: int
@@ -86,9 +87,9 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         identities = assign_identities(spec.name, [Draft(n.key, n.fields_hash, n.body_hash) for n in notes],
                                        previous, now)
         new_lock.decks[spec.name] = {note.key: identity for note, identity in zip(notes, identities)}
-        apkg_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
+        apkg_path, manifest_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
-        results.append(DeckResult(spec, apkg_path, len(notes), len(media.files), warnings,
+        results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(media.files), warnings,
                                   *_changes(previous, identities)))
     if options.write and not reporter.errors:
         outputs[options.lock_path] = new_lock.to_json().encode()
@@ -131,22 +132,21 @@ def _note(card: SourceCard, key: str, spec: DeckSpec, source: CardSource) -> Not
 
 
 def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], media: MediaStore,
-             note_type_mtime: int, options: BuildOptions, outputs: dict[Path, bytes]) -> Path:
-    """Add the deck's .apkg and manifest to `outputs`; return where the .apkg goes."""
+             note_type_mtime: int, options: BuildOptions, outputs: dict[Path, bytes]) -> tuple[Path, Path]:
+    """Add the deck's .apkg and manifest to `outputs`; return where they go."""
     packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags)
               for n, i in zip(notes, identities)]
     description = (f"<p>Version {spec.version} · {len(notes)} notes · {len(media.files)} images</p>"
                    f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
     base = options.out_dir / f"{spec.slug}-{spec.version}"
-    apkg_path = base.with_name(base.name + ".apkg")
+    apkg_path, manifest_path = base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json")
     if not options.write:
-        return apkg_path
+        return apkg_path, manifest_path
     outputs[apkg_path] = package_bytes(packed, {spec.name: description}, media.files, NOTE_TYPE, note_type_mtime)
     manifest = [ManifestNote(i.guid, n.key, i.fields_hash, f"{n.card.path}:{n.card.line}", n.deck)
                 for n, i in zip(notes, identities)]
-    outputs[base.with_name(base.name + ".manifest.json")] = \
-        manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
-    return apkg_path
+    outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
+    return apkg_path, manifest_path
 
 
 def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> tuple[int, int, int]:

@@ -134,6 +134,7 @@ def _summarise(command: str, results: list[DeckResult], reporter: Reporter, opti
     if command == "build":
         for result in results:
             print(f"wrote {display_path(result.apkg_path, Path.cwd())}")
+            print(f"wrote {display_path(result.manifest_path, Path.cwd())}")
         print(f"wrote {display_path(options.lock_path, Path.cwd())}")
     return 0
 

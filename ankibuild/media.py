@@ -100,15 +100,16 @@ class MediaStore:
         if extension not in IMAGE_EXTENSIONS:
             self.reporter.warning(where.display, where.line,
                                   f"'{path.name}' is not an image type Anki shows ({', '.join(sorted(IMAGE_EXTENSIONS))})")
-        data = path.read_bytes()
-        if not data:
+        size = path.stat().st_size
+        if size == 0:
             self.reporter.error(where.display, where.line, f"image '{path.name}' is empty; Anki never syncs empty files")
             return None
-        if len(data) > MAX_MEDIA_BYTES:
+        if size > MAX_MEDIA_BYTES:
             self.reporter.error(where.display, where.line,
                                 f"image '{path.name}' is over 100 MiB; AnkiWeb will not sync it to a phone")
             return None
-        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{'jpg' if extension == 'jpeg' else extension}"
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        name = f"{digest[:20]}.{'jpg' if extension == 'jpeg' else extension}"
         self.files[name] = path
         self._names[path] = name
         return name

@@ -39,7 +39,9 @@ def test_no_arguments_builds_every_declared_deck(declared, anki):
         "Vision Cards 1.2.0: 3 notes (3 new, 0 changed), 0 media, 0 warnings",
         "Losses 0.3.1: 1 notes (1 new, 0 changed), 0 media, 0 warnings",
         "wrote dist/vision-cards-1.2.0.apkg",
+        "wrote dist/vision-cards-1.2.0.manifest.json",
         "wrote dist/losses-0.3.1.apkg",
+        "wrote dist/losses-0.3.1.manifest.json",
         "wrote decks.lock.json",
     ]
     log = anki.import_deck(declared.root / "dist/vision-cards-1.2.0.apkg")

@@ -75,6 +75,14 @@ def test_an_empty_image_is_an_error(project):
     assert "n.md:2: error: image 'empty.png' is empty; Anki never syncs empty files" in project.run("check", "n.md").err
 
 
+def test_an_image_too_large_to_sync_is_an_error(project):
+    project.write("n.md", "## A\ntext\n\n![x](huge.png)\n")
+    with open(project.root / "huge.png", "wb") as huge:
+        huge.truncate(100 * 2**20 + 1)  # sparse: costs no disk and is never read
+    result = project.run("check", "n.md")
+    assert "n.md:4: error: image 'huge.png' is over 100 MiB; AnkiWeb will not sync it to a phone" in result.err
+
+
 def test_a_file_that_is_not_an_image_is_a_warning(project):
     project.write("n.md", "## A\n![x](notes.txt)\n")
     (project.root / "notes.txt").write_text("hello")
@@ -151,6 +159,15 @@ def test_a_damaged_lock_file_is_an_error_not_a_crash(project):
     result = project.run("build", "n.md", "--deck", "Notes", "--offline")
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.startswith("notes.lock.json:3: error: lock file is not valid JSON")
+
+
+def test_a_lock_file_of_another_format_is_an_error(project):
+    project.write("n.md", "## A\ntext\n")
+    project.write("notes.lock.json", '{"format": 99, "decks": {}}')
+    result = project.run("build", "n.md", "--deck", "Notes", "--offline")
+    assert result.code == 1
+    assert "notes.lock.json: error: lock file is damaged (format 99, expected 1); restore it from version control" \
+        in result.err
 
 
 def test_changing_the_note_type_fields_without_a_new_id_fails_the_build(project, monkeypatch):
