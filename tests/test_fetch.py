@@ -110,7 +110,7 @@ def test_a_server_that_never_answers_times_out_quickly(server: Server, cache_dir
     started = time.monotonic()
     message = fetch_error(RemoteCache(cache_dir, timeout=0.3), server.url("/slow.png"))
     assert message == "timed out after 0.3 s"
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # a hang guard, far above the expected 0.3-0.6 s
 
 
 def test_a_server_that_trickles_bytes_is_cut_off_at_the_overall_deadline(
@@ -130,7 +130,7 @@ def test_a_server_that_trickles_bytes_is_cut_off_at_the_overall_deadline(
     started = time.monotonic()
     message = fetch_error(RemoteCache(cache_dir, timeout=0.3), server.url("/drip.png"))
     assert message == "took longer than 0.6 s"
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # a hang guard, far above the expected 0.3-0.6 s
 
 
 def test_an_image_announced_as_too_large_is_refused_without_reading_it(
@@ -189,7 +189,7 @@ def test_a_page_that_opens_with_many_comments_is_rejected_quickly(
     url = server.serve("/cat.png", b"<!-- x -->" * 24 + HTML, content_type="text/html")
     started = time.monotonic()
     assert fetch_error(RemoteCache(cache_dir), url) == "not an image (text/html)"
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 5  # a hang, not a speed measure: the naive pattern takes minutes
 
 
 def test_an_empty_response_is_an_error(server: Server, cache_dir: Path) -> None:
