@@ -83,7 +83,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         mark = len(reporter.items)
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
-        previous = lock.decks.get(spec.name, {})
+        previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
         identities = assign_identities(spec.name, [Draft(n.key, n.fields_hash, n.body_hash) for n in notes],
                                        previous, now)
         new_lock.decks[spec.name] = {note.key: identity for note, identity in zip(notes, identities)}
@@ -147,6 +147,23 @@ def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], me
                 for n, i in zip(notes, identities)]
     outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
     return apkg_path, manifest_path
+
+
+def _previous_notes(spec: DeckSpec, specs: list[DeckSpec], lock: Lock, new_lock: Lock, notes: list[Note],
+                    lock_path: Path, reporter: Reporter) -> dict[str, LockedNote]:
+    """The lock's notes for this deck; for a deck the lock does not know, those of the one deck that
+    is no longer built and shares its keys, i.e. a renamed deck, whose notes then keep their identities."""
+    if spec.name in lock.decks:
+        return lock.decks[spec.name]
+    built = {other.name for other in specs}
+    keys = {note.key for note in notes}
+    renamed = [name for name, locked in lock.decks.items() if name not in built and keys & set(locked)]
+    if len(renamed) != 1:
+        return {}
+    reporter.warning(lock_path, 0, f"deck '{renamed[0]}' is now called '{spec.name}'; its notes keep their "
+                                   "identities. Rename the deck in Anki too: imported cards do not change decks")
+    del new_lock.decks[renamed[0]]
+    return lock.decks[renamed[0]]
 
 
 def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> tuple[int, int, int]:

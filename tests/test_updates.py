@@ -171,3 +171,15 @@ def test_windows_line_endings_build_the_same_deck(project):
     unix = rebuild(project, NOTES).read_bytes()
     (project.root / "vision.md").write_bytes(NOTES.replace("\n", "\r\n").encode())
     assert project.build("vision.md").read_bytes() == unix
+
+
+def test_renaming_the_deck_keeps_every_note(studied):
+    project, anki = studied
+    before = guids(anki)
+    result = project.run("build", "vision.md", "--deck", "Vision", "--lock", "notes.lock.json", "--out", "dist",
+                         "--offline")
+    assert result.code == 0
+    assert "notes.lock.json: warning: deck 'Notes' is now called 'Vision'; its notes keep their identities" \
+        in result.err
+    log = anki.import_deck(project.root / "dist" / "vision-0.1.0.apkg")
+    assert not log.new and guids(anki) == before
