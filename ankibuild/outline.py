@@ -56,8 +56,12 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
     preamble: list[str] = []
     sections: list[_Section] = []
     fence: str | None = None
+    fence_line = 0
     for number, line in enumerate(lines, start=1):
+        opened = fence is None
         fence, in_code = track_fence(fence, line)
+        if opened and fence is not None:
+            fence_line = number
         heading = None if in_code else HEADING.match(line)
         if heading:
             title, explicit_id = _split_explicit_id((heading.group(2) or "").strip())
@@ -65,7 +69,8 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
         else:
             (sections[-1].lines if sections else preamble).append(line)
     if fence is not None:
-        reporter.warning(path, len(lines), "code fence is never closed; close it with a matching fence line")
+        reporter.warning(path, fence_line, "code fence is never closed, so everything after it is code; "
+                                           "close it with a matching fence line")
     if _has_text(preamble):
         first = next(i for i, line in enumerate(preamble, start=1) if line.strip())
         reporter.warning(path, first, "text before the first heading belongs to no card; put it under a heading")

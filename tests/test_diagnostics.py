@@ -21,8 +21,9 @@ CASES = {
                              "n.md:3: warning: heading has no text; write a question after the #"),
     "text before the first heading": ("\nStray intro.\n## A\ntext\n",
                                       "n.md:2: warning: text before the first heading belongs to no card"),
-    "unclosed fence": ("## A\n```python\nx = 1\n",
-                       "n.md:3: warning: code fence is never closed; close it with a matching fence line"),
+    "unclosed fence": ("## A\n```python\nx = 1\n## B\ntext\n",
+                       "n.md:2: warning: code fence is never closed, so everything after it is code; close it "
+                       "with a matching fence line"),
     "toc block without end": ("<!-- markdown-toc start -->\n- [A](#a)\n## A\ntext\n",
                               "n.md:1: warning: table-of-contents block has no end marker; it is kept as text"),
     "extra closing brace": ("## A\nRecall\n$\\text{Recall}}$ here\n",

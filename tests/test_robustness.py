@@ -25,6 +25,10 @@ LATEX = joined(list("ab_^*{}<>&=+- |()\n") + ["\\frac", "\\{", "\\}", "\\sum", "
     .filter(lambda s: s.strip() and not re.search(r"\n[ \t]*\n", f"\n{s}\n"))  # a blank line ends a paragraph
 
 
+# tmp_path is shared by the examples of one test on purpose: each example rewrites the same note.
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
 def compile_text(tmp_path: Path, text: str) -> tuple[list, Reporter]:
     note = tmp_path / "n.md"
     note.write_text(text, encoding="utf-8")
@@ -34,7 +38,7 @@ def compile_text(tmp_path: Path, text: str) -> tuple[list, Reporter]:
     return notes, reporter
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@FUZZ
 @given(text=MARKDOWNISH)
 def test_any_text_compiles_or_is_reported_never_crashes(tmp_path, text):
     notes, reporter = compile_text(tmp_path, text)
@@ -45,7 +49,7 @@ def test_any_text_compiles_or_is_reported_never_crashes(tmp_path, text):
             assert "<script" not in field.lower()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@FUZZ
 @given(latex=LATEX)
 def test_inline_math_reaches_anki_byte_for_byte(tmp_path, latex):
     notes, _ = compile_text(tmp_path, f"## Q\nBefore ${latex}$ after.\n")
@@ -53,7 +57,7 @@ def test_inline_math_reaches_anki_byte_for_byte(tmp_path, latex):
     assert f"\\({latex}\\)" in html.unescape(note.fields[1])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@FUZZ
 @given(latex=LATEX)
 def test_a_formula_paragraph_reaches_anki_as_display_math_byte_for_byte(tmp_path, latex):
     notes, _ = compile_text(tmp_path, f"## Q\nText.\n\n$\n{latex}\n$\n")
