@@ -14,7 +14,7 @@ from typing import Literal, TextIO
 Severity = Literal["warning", "error"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
     path: str
     line: int
@@ -51,10 +51,6 @@ class Reporter:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
 
     def print(self, stream: TextIO | None = None) -> None:
         """Print in source order: by file (in the order first reported), then by line."""
