@@ -117,6 +117,9 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
                 continue
             first_seen[key] = card
             notes.append(_note(card, key, spec, source))
+    if not notes and spec.sources:
+        reporter.warning(display_path(spec.sources[0], root), 0,
+                         f"deck '{spec.name}' has no cards: a card is a heading with text below it")
     return notes
 
 

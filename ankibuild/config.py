@@ -57,10 +57,12 @@ def load_project(path: Path) -> Project:
     if not isinstance(decks_data, list) or not decks_data:
         raise UsageError(f"{path}: error: declare at least one [[deck]] table with name, version and sources")
     decks = tuple(_deck(entry, index, root, path) for index, entry in enumerate(decks_data, start=1))
-    names = [deck.name for deck in decks]
-    for name in names:
-        if names.count(name) > 1:
-            raise UsageError(f"{path}: error: deck '{name}' is declared twice; give each [[deck]] its own name")
+    slugs: dict[str, str] = {}
+    for deck in decks:
+        if deck.slug in slugs:
+            raise UsageError(f"{path}: error: decks '{slugs[deck.slug]}' and '{deck.name}' would both be written to "
+                             f"{deck.slug}-<version>.apkg; give each [[deck]] a distinct name")
+        slugs[deck.slug] = deck.name
     return Project(root, decks, root / str(data.get("lock", "decks.lock.json")), root / str(data.get("out", "dist")))
 
 

@@ -105,6 +105,8 @@ def test_usage_mistakes_exit_with_code_2_and_say_what_to_do(project, args, messa
     ("[[deck]]\nname = 'A'\nversion = '1'\nsources = ['missing/*.md']\n", "source 'missing/*.md' matches no file"),
     ("[[deck]]\nname = 'A'\nversion = '1'\nsources = ['n.md']\ncolour = 'red'\n", "unknown key(s) colour"),
     ("[[deck]\n", "decks.toml: error: "),
+    ("[[deck]]\nname = 'A b'\nversion = '1'\nsources = ['n.md']\n[[deck]]\nname = 'a-B'\nversion = '1'\n"
+     "sources = ['n.md']\n", "decks 'A b' and 'a-B' would both be written to a-b-<version>.apkg"),
 ])
 def test_mistakes_in_decks_toml_are_usage_errors(project, toml, message):
     project.write("n.md", "## A\ntext\n")

@@ -70,6 +70,12 @@ def test_each_problem_is_reported_at_its_line(project, case):
     assert result.code == (1 if ": error:" in expected else 0)
 
 
+def test_a_deck_without_cards_is_a_warning(project):
+    project.write("n.md", "# Just a title\n\n1. TOC\n{:toc}\n## Empty\n")
+    result = project.run("check", "n.md")
+    assert "n.md: warning: deck 'n' has no cards: a card is a heading with text below it" in result.err
+
+
 def test_an_empty_image_is_an_error(project):
     project.write("n.md", "## A\n![x](empty.png)\n")
     (project.root / "empty.png").write_bytes(b"")
