@@ -23,7 +23,11 @@ from .diagnostics import Reporter
 from .outline import track_fence
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
-SPECIAL = re.compile(r"[\\`$<]")  # where a formula, code span or comment may start
+SPECIAL = re.compile(r"[\\`$<\]]")  # where a formula, code span, comment, tag or link target may start
+# An HTML tag or autolink, as CommonMark defines them: dollars in attribute values and URLs are not math.
+HTML_TAG = re.compile(r"""</?[A-Za-z][\w-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>"""
+                      r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>")
+LINK_TARGET = re.compile(r"\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)")
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
 
 
@@ -127,6 +131,8 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
         elif text.startswith("<!--", i):
             end = text.find("-->", i)
             i = keep(i, len(text) if end < 0 else end + 3)
+        elif (markup := HTML_TAG.match(text, i) or LINK_TARGET.match(text, i)) and markup.end() > i + 1:
+            i = keep(i, markup.end())
         elif char == "$":
             delimiter = "$$" if text.startswith("$$", i) else "$"
             start = i + len(delimiter)

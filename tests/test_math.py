@@ -44,6 +44,9 @@ It costs \$5 or \$10, and `price = "$x$"` is code:
 cost = "$a_1$"  # not math
 ```
 
+## Dollars in links and HTML
+See [the plan](https://example.org/pay?a=$x$) and <img src="https://example.org/$y$.png" alt="cost"> for $z$.
+
 ## What is $\sigma(z)$?
 The logistic function.
 """
@@ -102,3 +105,9 @@ def test_escaped_dollars_are_literal_and_code_is_left_alone(answers):
 def test_math_in_a_heading_is_rendered_in_the_question(anki, answers):
     question, _ = anki.card_html(r"What is \(\sigma(z)\)?")
     assert r'<div class="question">What is \(\sigma(z)\)?</div>' in question
+
+
+def test_dollars_in_link_targets_and_html_attributes_are_not_math(answers):
+    html = answers("Dollars in links and HTML")
+    assert 'href="https://example.org/pay?a=$x$"' in html and 'src="https://example.org/$y$.png"' in html
+    assert r"for \(z\)." in html and html.count(r"\(") == 1
