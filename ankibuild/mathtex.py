@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .commonmark import code_lines
 from .diagnostics import Reporter
-from .outline import track_fence
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 SPECIAL = re.compile(r"[\\`$<\]]")  # where a formula, code span, comment, tag or link target may start
@@ -67,21 +67,20 @@ class MaskedText:
 def mask_math(text: str, path: str, first_line: int, reporter: Reporter) -> MaskedText:
     """Replace every formula outside code with a token; report unbalanced braces and lone `$`."""
     masked = MaskedText("", [], [])
+    code = code_lines(text)
     pieces: list[str] = []
     chunk: list[str] = []
     chunk_line = first_line
-    fence: str | None = None
-    for number, line in enumerate(text.split("\n"), start=first_line):
-        fence, in_code = track_fence(fence, line)
-        if in_code:
+    for index, line in enumerate(text.split("\n")):
+        if index in code:
             if chunk:
                 pieces.append(_mask_chunk("\n".join(chunk), chunk_line, masked, path, reporter))
                 chunk = []
             pieces.append(line)
-            masked.lines.append(number)
+            masked.lines.append(first_line + index)
         else:
             if not chunk:
-                chunk_line = number
+                chunk_line = first_line + index
             chunk.append(line)
     if chunk:
         pieces.append(_mask_chunk("\n".join(chunk), chunk_line, masked, path, reporter))

@@ -15,7 +15,9 @@ from .diagnostics import Reporter
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 EXPLICIT_ID = re.compile(r"[ \t]*\{:?[ \t]*#([A-Za-z0-9][\w.:-]*)[ \t]*\}[ \t]*$")
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+FENCE = re.compile(r"^[ \t]*(`{3,}(?=[^`]*$)|~{3,})")  # a backtick fence's info string has no backtick
+RAW_BLOCK = re.compile(r"^ {0,3}<(pre|script|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
+COMMENT_START = re.compile(r"^ {0,3}<!--")
 TOC_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*$")
 ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^}]*\}[ \t]*$")
 BACK_TO_TOP = re.compile(r"\[back to top\]\(#[^)\s]*\)", re.IGNORECASE)
@@ -52,25 +54,25 @@ class _Section:
 
 def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
     """Return the cards of one Markdown file in source order, reporting skipped content."""
-    lines = _drop_navigation(text.splitlines(), path, reporter)
+    lines = _drop_navigation(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), path, reporter)
     preamble: list[str] = []
     sections: list[_Section] = []
-    fence: str | None = None
-    fence_line = 0
+    closer: str | None = None
+    opened_at = 0
     for number, line in enumerate(lines, start=1):
-        opened = fence is None
-        fence, in_code = track_fence(fence, line)
-        if opened and fence is not None:
-            fence_line = number
+        if closer is None:
+            opened_at = number
+        closer, in_code = track_code(closer, line)
         heading = None if in_code else HEADING.match(line)
         if heading:
             title, explicit_id = _split_explicit_id((heading.group(2) or "").strip())
             sections.append(_Section(len(heading.group(1)), title, explicit_id, number, []))
         else:
             (sections[-1].lines if sections else preamble).append(line)
-    if fence is not None:
-        reporter.warning(path, fence_line, "code fence is never closed, so everything after it is code; "
-                                           "close it with a matching fence line")
+    if closer is not None:
+        what = "code fence" if closer[0] in "`~" else f"<{closer[2:-1]}> block"
+        reporter.warning(path, opened_at, f"{what} is never closed, so everything after it is code; "
+                                          f"close it with {'a matching fence line' if closer[0] in '`~' else closer}")
     if _has_text(preamble):
         first = next(i for i, line in enumerate(preamble, start=1) if line.strip())
         reporter.warning(path, first, "text before the first heading belongs to no card; put it under a heading")
@@ -98,27 +100,36 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
 
 
 def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> list[str]:
-    """Blank out navigation (keeping line numbers): TOC blocks and markers, attribute lines, back-to-top links."""
+    """Blank out what is never shown (keeping line numbers): comments, TOC blocks and markers,
+    attribute lines, back-to-top links."""
     out = list(lines)
-    fence: str | None = None
+    closer: str | None = None
     toc_start: int | None = None
+    comment_start = 0
     for index, line in enumerate(lines):
-        fence, in_code = track_fence(fence, line)
-        if in_code:
-            continue
-        if line.lstrip().startswith(MARKDOWN_TOC_START):
+        before = closer
+        closer, in_code = track_code(closer, line)
+        if before is None and closer == "-->":
+            comment_start = index + 1
+        if before is None and line.lstrip().startswith(MARKDOWN_TOC_START):
             toc_start = index
         if toc_start is not None:
             if MARKDOWN_TOC_END in line:
                 out[toc_start:index + 1] = [""] * (index + 1 - toc_start)
                 toc_start = None
             continue
-        if ATTRIBUTE_LINE.match(line) or (TOC_MARKER.match(line) and _next_is_toc(lines, index)):
+        if "-->" in (before, closer):
+            out[index] = line.split("-->", 1)[1] if before == "-->" and closer is None else ""
+        elif in_code:
+            continue
+        elif ATTRIBUTE_LINE.match(line) or (TOC_MARKER.match(line) and _next_is_toc(lines, index)):
             out[index] = ""
         else:
             out[index] = BACK_TO_TOP.sub("", line)
     if toc_start is not None:
         reporter.warning(path, toc_start + 1, "table-of-contents block has no end marker; it is kept as text")
+    if closer == "-->":
+        reporter.warning(path, comment_start, "comment is never closed with -->, so everything after it is hidden")
     return out
 
 
@@ -126,17 +137,30 @@ def _next_is_toc(lines: list[str], index: int) -> bool:
     return index + 1 < len(lines) and lines[index + 1].strip().replace(" ", "") == "{:toc}"
 
 
-def track_fence(fence: str | None, line: str) -> tuple[str | None, bool]:
-    """Advance the fenced-code state over one line; return (new state, line is code or fence).
+def track_code(closer: str | None, line: str) -> tuple[str | None, bool]:
+    """Advance over one line; return (what closes the open code block, whether the line is code).
 
-    Headings, math and navigation are never looked for inside code, where `#` and `$` are common.
+    Code is what CommonMark shows as written: fences, `<pre>`/`<script>`/`<style>`/`<textarea>`
+    blocks and comments that start a line. Headings and navigation are never looked for there.
     """
-    match = FENCE.match(line)
-    if fence is None:
-        return (match.group(1), True) if match else (None, False)
-    closes = match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-        and not line.strip().lstrip(fence[0])
-    return (None if closes else fence), True
+    if closer is None:
+        fence = FENCE.match(line)
+        if fence:
+            return fence.group(1), True
+        raw = RAW_BLOCK.match(line)
+        if raw:
+            closer = f"</{raw.group(1).lower()}>"
+        elif COMMENT_START.match(line):
+            closer = "-->"
+        else:
+            return None, False
+        opened = line.lower().index("<") + 4
+        return (None if closer in line.lower()[opened:] else closer), True
+    if closer[0] in "`~":
+        closes = line.strip().startswith(closer) and not line.strip().lstrip(closer[0])
+    else:
+        closes = closer in line.lower()
+    return (None if closes else closer), True
 
 
 def _split_explicit_id(title: str) -> tuple[str, str | None]:

@@ -1,9 +1,7 @@
 """Turn one card's Markdown into the HTML Anki shows: CommonMark, math intact, media packed, safe.
 
-markdown-it-py parses CommonMark the way GitHub and kramdown readers expect: lists nested by two
-spaces and code fences inside list items render as written (Python-Markdown needs four spaces and
-drops fences in lists). Math is masked before parsing (see mathtex.py); images and links are
-rewritten on the token stream, where each token still knows its source line.
+Math is masked before parsing (see mathtex.py); images and links are rewritten on markdown-it's
+token stream, where each token still knows its source line.
 """
 
 from __future__ import annotations
@@ -11,26 +9,20 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from .commonmark import MARKDOWN, RAW_HTML_BLOCK, lexer_for
 from .diagnostics import Reporter
 from .mathtex import MaskedText, mask_math
 from .media import MediaStore, Where
 from .sanitize import sanitize, unsafe_html
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.DOTALL)
+HTML_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -47,40 +39,23 @@ def render_markdown(text: str, first_line: int, source: CardSource) -> str:
     """The card HTML for a block of Markdown whose first line is `first_line` of the source."""
     masked = mask_math(text, source.display, first_line, source.reporter)
     tokens = MARKDOWN.parse(masked.text)
+    return _finish(tokens, masked, source)
+
+
+def render_inline(text: str, line: int, source: CardSource) -> str:
+    """HTML for one line of inline Markdown, such as a heading: `1. Intro` stays text, not a list."""
+    masked = mask_math(text, source.display, line, source.reporter)
+    tokens = MARKDOWN.parseInline(masked.text)
+    for token in tokens:
+        token.map = [0, 1]
+    return _finish(tokens, masked, source)
+
+
+def _finish(tokens: list[Token], masked: MaskedText, source: CardSource) -> str:
     for token in tokens:
         _rewrite_block(token, masked, source)
     rendered = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     return sanitize(masked.restore(rendered)).strip()
-
-
-def render_inline(text: str, line: int, source: CardSource) -> str:
-    """HTML for a one-line piece of Markdown, such as a heading, without the paragraph around it."""
-    rendered = render_markdown(text, line, source)
-    match = SINGLE_PARAGRAPH.match(rendered)
-    return match.group(1) if match else rendered
-
-
-SPANS = HtmlFormatter(nowrap=True)
-
-
-@lru_cache(maxsize=None)
-def _lexer(language: str) -> Lexer | None:
-    try:
-        return get_lexer_by_name(language)
-    except ClassNotFound:
-        return None
-
-
-def _highlight(code: str, language: str, _attrs: str) -> str:
-    """Pygments HTML with CSS classes; the palettes live in the note type's CSS (light and night)."""
-    lexer = _lexer(language)
-    if lexer is None:
-        return ""
-    spans = highlight(code, lexer, SPANS)
-    return f'<pre class="highlight"><code class="language-{html.escape(language)}">{spans}</code></pre>'
-
-
-MARKDOWN = MarkdownIt("commonmark", {"html": True, "highlight": _highlight}).enable(["table", "strikethrough"])
 
 
 def _rewrite_block(token: Token, masked: MaskedText, source: CardSource) -> None:
@@ -90,24 +65,49 @@ def _rewrite_block(token: Token, masked: MaskedText, source: CardSource) -> None
     line = masked.lines[token.map[0]]
     if token.type == "fence":
         language = token.info.split()[0] if token.info.strip() else ""
-        if language and _lexer(language) is None:
+        if language and lexer_for(language) is None:
             source.reporter.warning(source.display, line,
                                     f"unknown code language '{language}'; the code is shown without colours")
     elif token.type == "html_block":
-        token.content = "".join(
-            _rewrite_html(raw, masked.lines[token.map[0] + offset], source)
-            if raw.lstrip().startswith("<") else _markdown_inside_html(raw, masked.lines[token.map[0] + offset], source)
-            for offset, raw in enumerate(token.content.splitlines(keepends=True)))
+        token.content = _rewrite_html_block(token.content, token.map[0], masked, source)
     elif token.type == "inline" and token.children:
-        for child in token.children:
-            child_line = _line_of(child, masked, block_lines)
-            _rewrite_inline(child, child_line, source)
-        _rewrite_links(token.children, masked, block_lines, source)
+        _rewrite_inline_children(token.children, masked, block_lines, source)
 
 
-def _markdown_inside_html(raw: str, line: int, source: CardSource) -> str:
-    """A Markdown line inside an HTML block (say, an image in a `<figure>`), which CommonMark leaves raw."""
-    return render_inline(raw.rstrip("\n"), line, source) + ("\n" if raw.endswith("\n") else "")
+def _rewrite_inline_children(children: list[Token], masked: MaskedText, block_lines: range,
+                             source: CardSource) -> None:
+    for child in children:
+        _rewrite_inline(child, _line_of(child, masked, block_lines), source)
+    _rewrite_links(children, masked, block_lines, source)
+
+
+def _rewrite_html_block(content: str, first: int, masked: MaskedText, source: CardSource) -> str:
+    """Pack the images of an HTML block; the text between its tags is Markdown (say, an image or
+    a caption inside a `<figure>`), which CommonMark would leave raw. `<pre>` and the like stay raw."""
+    if RAW_HTML_BLOCK.match(content):
+        return _rewrite_html(content, masked.lines[first], source)
+    pieces: list[str] = []
+    position = 0
+    for tag in HTML_MARKUP.finditer(content):
+        pieces.append(_markdown_between_tags(content[position:tag.start()], content, position, first, masked, source))
+        line = masked.lines[first + content.count("\n", 0, tag.start())]
+        pieces.append(_rewrite_html(tag.group(0), line, source))
+        position = tag.end()
+    pieces.append(_markdown_between_tags(content[position:], content, position, first, masked, source))
+    return "".join(pieces)
+
+
+def _markdown_between_tags(text: str, content: str, offset: int, first: int, masked: MaskedText,
+                           source: CardSource) -> str:
+    if not text.strip():
+        return text
+    start = first + content.count("\n", 0, offset + len(text) - len(text.lstrip()))
+    tokens = MARKDOWN.parseInline(text.strip())
+    for token in tokens:
+        token.map = [start, start + 1]
+        _rewrite_inline_children(token.children or [], masked, range(start, start + 1), source)
+    leading, trailing = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return leading + MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}) + trailing
 
 
 def _line_of(child: Token, masked: MaskedText, block_lines: range) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from webserver import PNG
 
 
 @pytest.fixture
@@ -144,3 +145,90 @@ def test_the_note_type_styles_light_and_night_mode_and_caps_images(imported):
     assert ".card.nightMode {" in css and "img { max-width: 100%; height: auto; }" in css
     assert "pre.highlight .k {" in css and ".nightMode pre.highlight .k {" in css
     assert ".nightMode .card" not in css
+
+
+REVIEWED = """\
+# Notes
+
+## Math in a figure
+<div>
+Area $a^2$ of a square.
+</div>
+
+<details><summary>Hint</summary>
+Hidden $y$ here.
+</details>
+
+## Commented draft
+Before.
+<!--
+## Old card
+Old answer.
+-->
+After.
+
+## 1. Linear regression
+Fit a line.
+
+## Shell
+Run:
+
+    echo $HOME and $PATH
+
+<pre>
+# not a heading, $not math$
+</pre>
+
+## Inline fence
+```x``` is code, not a fence.
+
+## Next
+Still a card.
+
+## Split image tag
+<figure>
+<img
+  src="plot.png" alt="A plot">
+<figcaption>The *Huber* loss</figcaption>
+</figure>
+"""
+
+
+@pytest.fixture
+def reviewed(project, anki):
+    project.write("r.md", REVIEWED)
+    (project.root / "plot.png").write_bytes(PNG)
+    anki.import_deck(project.build("r.md"))
+    return anki
+
+
+def test_math_inside_html_blocks_renders(reviewed):
+    answer = reviewed.note("Math in a figure")["Answer"]
+    assert r"Area \(a^2\) of a square." in answer and r"Hidden \(y\) here." in answer
+
+
+def test_a_commented_out_card_is_neither_a_card_nor_text(reviewed):
+    assert not reviewed.notes('"Question:Old card"')
+    answer = reviewed.note("Commented draft")["Answer"]
+    assert "Before." in answer and "After." in answer and "Old" not in answer
+
+
+def test_a_numbered_heading_stays_text(reviewed):
+    assert reviewed.note("1. Linear regression")["Question"] == "1. Linear regression"
+
+
+def test_indented_code_and_pre_blocks_are_never_math_or_headings(reviewed):
+    answer = reviewed.note("Shell")["Answer"]
+    assert "<pre><code>echo $HOME and $PATH" in answer and r"\(" not in answer
+    assert "# not a heading, $not math$" in answer
+
+
+def test_a_line_starting_with_an_inline_code_span_is_not_a_fence(reviewed):
+    assert "<code>x</code> is code, not a fence." in reviewed.note("Inline fence")["Answer"]
+    assert reviewed.note("Next")["Answer"] == "<p>Still a card.</p>"
+
+
+def test_an_image_tag_split_over_lines_is_packed_and_captions_are_markdown(reviewed):
+    answer = reviewed.note("Split image tag")["Answer"]
+    assert re.search(r'<img src="[0-9a-f]{20}\.png" alt="A plot">', answer)
+    assert "<figcaption>The <em>Huber</em> loss</figcaption>" in answer
