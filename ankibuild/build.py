@@ -7,6 +7,7 @@ free of errors are the decks, manifests and lock written, all at once and atomic
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import time
@@ -124,13 +125,12 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
 
 
 def _note(card: SourceCard, key: str, spec: DeckSpec, source: CardSource) -> Note:
-    question = render_inline(card.title, card.line, source)
-    context = " › ".join(render_inline(title, line, source)
-                         for title, line in zip(card.heading_path[:-1], card.heading_lines[:-1]))
+    headings = [render_inline(title, line, source) for title, line in zip(card.heading_path, card.heading_lines)]
     answer = render_markdown(card.body, card.body_line, source)
-    values = {"Question": question, "Answer": answer, "Context": context, "Source": f"{card.path}:{card.line}"}
+    values = {"Question": headings[-1], "Answer": answer, "Context": " › ".join(headings[:-1]),
+              "Source": f"{card.path}:{card.line}"}
     fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
-    tags = tuple(sorted({*spec.tags, "::".join(_tag(title) for title in card.heading_path)}))
+    tags = tuple(sorted({*spec.tags, "::".join(_tag(heading) for heading in headings)}))
     return Note(key, card, spec.name, fields, tags, _digest(card.body.strip()))
 
 
@@ -220,9 +220,11 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _tag(title: str) -> str:
-    """One level of a hierarchical tag: Anki tags cannot hold spaces, and `::` separates levels."""
-    return re.sub(r"[^\w-]+", "_", title.lower()).strip("_") or "_"
+def _tag(heading: str) -> str:
+    """One level of a hierarchical tag, from the heading's visible text (its HTML without tags):
+    Anki tags cannot hold spaces, and `::` separates levels."""
+    visible = html.unescape(re.sub(r"<[^>]+>", "", heading))
+    return re.sub(r"[^\w-]+", "_", visible.lower()).strip("_") or "_"
 
 
 def _digest(text: str) -> str:

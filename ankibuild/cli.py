@@ -102,6 +102,10 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
             raise UsageError("error: --deck, --version and --lock go with FILE...; decks.toml sets them for its decks")
         project = load_project(cwd / "decks.toml")
         specs, root, lock, out = list(project.decks), project.root, project.lock, parsed.out or project.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: error: --out must be a folder, and this is a file")
+    if lock.is_dir():
+        raise UsageError(f"{lock}: error: --lock must be a file, and this is a folder")
     cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
     write = parsed.command == "build"
     return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
@@ -109,14 +113,18 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
 
 
 def _markdown_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the .md files under the folders named, each once."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob("*.md")))
+            found = sorted(path.rglob("*.md"))
+            if not found:
+                raise UsageError(f"{path}: error: no Markdown (.md) files in this folder")
         elif path.is_file():
-            files.append(path)
+            found = [path]
         else:
             raise UsageError(f"{path}: error: no such file or folder")
+        files.extend(file for file in found if file.resolve() not in {f.resolve() for f in files})
     return files
 
 

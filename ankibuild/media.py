@@ -69,15 +69,16 @@ class MediaStore:
             self.reporter.error(where.display, where.line,
                                 f"image '{src}' is an absolute path; write it relative to the note")
             return None
-        candidates = [where.file.parent / reference]
-        if self.media_dir is not None:
+        beside_note = where.file.parent / reference
+        if not self._inside_roots(Path(os.path.normpath(beside_note)), where.file):
+            self.reporter.error(where.display, where.line,
+                                f"image '{src}' points outside the project and the note's folder; "
+                                "move the image next to the note or into media/")
+            return None
+        candidates = [beside_note]
+        if self.media_dir is not None and ".." not in Path(reference).parts:
             candidates.append(self.media_dir / reference)
         for candidate in candidates:
-            if not self._inside_roots(Path(os.path.normpath(candidate)), where.file):
-                self.reporter.error(where.display, where.line,
-                                    f"image '{src}' points outside the project and the note's folder; "
-                                    "move the image next to the note or into media/")
-                return None
             if candidate.is_file():
                 if not self._inside_roots(candidate.resolve(), where.file):
                     self.reporter.error(where.display, where.line,

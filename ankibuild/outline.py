@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .diagnostics import Reporter
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-EXPLICIT_ID = re.compile(r"[ \t]*\{:?[ \t]*#([A-Za-z0-9][\w.:-]*)[ \t]*\}[ \t]*$")
+# kramdown's header id, `{#id}`, also inside a full attribute list such as `{: #id .class}`
+EXPLICIT_ID = re.compile(r"[ \t]*\{:?[^{}#]*#([A-Za-z0-9][\w:-]*)[^{}]*\}[ \t]*$")
 FENCE = re.compile(r"^[ \t]*(`{3,}(?=[^`]*$)|~{3,})")  # a backtick fence's info string has no backtick
 RAW_BLOCK = re.compile(r"^ {0,3}<(pre|script|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
 COMMENT_START = re.compile(r"^ {0,3}<!--")

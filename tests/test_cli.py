@@ -154,3 +154,21 @@ def test_diff_refuses_files_that_are_not_manifests(declared):
     declared.write("x.json", "[]")
     result = declared.run("diff", "x.json", "x.json")
     assert result.code == 2 and result.err.startswith("x.json: error: not a deck manifest")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("build", "empty"), "empty: error: no Markdown (.md) files in this folder"),
+    (("build", "n.md", "--out", "n.md"), "n.md: error: --out must be a folder, and this is a file"),
+    (("build", "n.md", "--lock", "empty"), "empty: error: --lock must be a file, and this is a folder"),
+])
+def test_paths_of_the_wrong_kind_are_usage_errors(project, args, message):
+    project.write("n.md", "## A\ntext\n")
+    (project.root / "empty").mkdir()
+    result = project.run(*args)
+    assert result.code == 2 and result.err.strip() == message
+
+
+def test_a_file_named_twice_is_read_once(project):
+    project.write("n.md", "## A\ntext\n")
+    result = project.run("build", "n.md", "./n.md", "--offline")
+    assert result.code == 0 and "1 notes" in result.out

@@ -98,3 +98,11 @@ def test_nothing_in_a_card_can_run_a_script(project, anki):
     assert "<script" not in answer and "steal()</" not in answer and "on" + "click" not in answer
     assert "onerror" not in answer and 'href="javascript' not in answer and "<a>this</a>" in answer
     assert '<figure><img src="https://example.org/x.png"></figure>' in answer
+
+
+def test_a_missing_image_above_the_note_folder_but_inside_the_project_is_only_a_warning(project):
+    (project.root / "media").mkdir()
+    project.write("source/dl/a.md", "## Q\n![gone](../../img/missing.png)\n")
+    result = project.run("build", "source/dl/a.md", "--offline")
+    assert result.code == 0
+    assert "source/dl/a.md:2: warning: image '../../img/missing.png' not found" in result.err

@@ -232,3 +232,12 @@ def test_an_image_tag_split_over_lines_is_packed_and_captions_are_markdown(revie
     answer = reviewed.note("Split image tag")["Answer"]
     assert re.search(r'<img src="[0-9a-f]{20}\.png" alt="A plot">', answer)
     assert "<figcaption>The <em>Huber</em> loss</figcaption>" in answer
+
+
+def test_tags_come_from_the_visible_heading_text(project, anki):
+    project.write("t.md", "## Loss `L_1` and [link](https://x.org) *em* {: #l1 .wide}\nText.\n")
+    anki.import_deck(project.build("t.md"))
+    note = anki.notes()[0]
+    assert note.tags == ["loss_l_1_and_link_em"]
+    manifest = (project.root / "dist/notes-0.1.0.manifest.json").read_text()
+    assert '"key": "#l1"' in manifest
