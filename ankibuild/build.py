@@ -80,13 +80,15 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     outputs: dict[Path, bytes] = {}
     results: list[DeckResult] = []
     new_lock = Lock(note_type, dict(lock.decks))
+    next_id = max([now * 1000] + [note.note_id + 1 for notes in lock.decks.values() for note in notes.values()])
     for spec in specs:
         mark = len(reporter.items)
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
         previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
         identities = assign_identities(spec.name, [Draft(n.key, n.fields_hash, n.body_hash) for n in notes],
-                                       previous, now)
+                                       previous, now, next_id)
+        next_id = max([next_id] + [identity.note_id + 1 for identity in identities])
         new_lock.decks[spec.name] = {note.key: identity for note, identity in zip(notes, identities)}
         apkg_path, manifest_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
@@ -160,13 +162,20 @@ def _previous_notes(spec: DeckSpec, specs: list[DeckSpec], lock: Lock, new_lock:
         return lock.decks[spec.name]
     built = {other.name for other in specs}
     keys = {note.key for note in notes}
-    renamed = [name for name, locked in lock.decks.items() if name not in built and keys & set(locked)]
+    renamed = [name for name, locked in lock.decks.items()
+               if name not in built and name in new_lock.decks and _mostly_same(keys, set(locked))]
     if len(renamed) != 1:
         return {}
     reporter.warning(lock_path, 0, f"deck '{renamed[0]}' is now called '{spec.name}'; its notes keep their "
                                    "identities. Rename the deck in Anki too: imported cards do not change decks")
     del new_lock.decks[renamed[0]]
     return lock.decks[renamed[0]]
+
+
+def _mostly_same(keys: set[str], other: set[str]) -> bool:
+    """Whether two decks' card keys overlap enough (80% of each) to be one deck under a new name."""
+    common = len(keys & other)
+    return bool(common) and common >= 0.8 * len(keys) and common >= 0.8 * len(other)
 
 
 def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> tuple[int, int, int]:

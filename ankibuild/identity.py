@@ -24,25 +24,27 @@ class Draft:
     body_hash: str
 
 
-def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNote], now: int) -> list[LockedNote]:
-    """Identities for `drafts`, in order: kept by key, then by unchanged text (a renamed heading), else new."""
+def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNote], now: int,
+                      next_id: int) -> list[LockedNote]:
+    """Identities for `drafts`, in order: kept by key, then by unchanged text (a renamed heading), else
+    new, numbered from `next_id` (note ids must not collide across the decks of one lock)."""
     keys = {draft.key for draft in drafts}
     result: dict[int, LockedNote] = {}
     for index, draft in enumerate(drafts):
         if draft.key in locked:
             result[index] = _carry(locked[draft.key], draft, now)
 
-    vanished = [note for key, note in locked.items() if key not in keys]
+    vanished = {key: note for key, note in locked.items() if key not in keys}
     for index, draft in enumerate(drafts):
         if index in result:
             continue
-        matches = [note for note in vanished if note.body_hash == draft.body_hash]
+        matches = [key for key, note in vanished.items() if note.body_hash == draft.body_hash]
+        if len(matches) > 1:  # several cards with the same text: the one whose own heading is unchanged
+            matches = [key for key in matches if _leaf(key) == _leaf(draft.key)]
         if len(matches) == 1:
-            vanished.remove(matches[0])
-            result[index] = _carry(matches[0], draft, now)
+            result[index] = _carry(vanished.pop(matches[0]), draft, now)
 
     used_guids = {note.guid for note in result.values()}
-    next_id = max([now * 1000] + [note.note_id + 1 for note in locked.values()])
     for index, draft in enumerate(drafts):
         if index in result:
             continue
@@ -51,6 +53,11 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
         result[index] = LockedNote(guid, next_id, now, draft.fields_hash, draft.body_hash)
         next_id += 1
     return [result[index] for index in range(len(drafts))]
+
+
+def _leaf(key: str) -> str:
+    """The card's own heading in a key such as `Basics › Losses › Huber`."""
+    return key.rsplit(" › ", 1)[-1]
 
 
 def _carry(previous: LockedNote, draft: Draft, now: int) -> LockedNote:

@@ -19,10 +19,11 @@ from .commonmark import MARKDOWN, RAW_HTML_BLOCK, lexer_for
 from .diagnostics import Reporter
 from .mathtex import MaskedText, mask_math
 from .media import MediaStore, Where
-from .sanitize import sanitize, unsafe_html
+from .sanitize import REMOVED_WITH_CONTENT, TAGS, sanitize, unsafe_html
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.DOTALL)
+TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,16 @@ def _rewrite_inline_children(children: list[Token], masked: MaskedText, block_li
 def _rewrite_html_block(content: str, first: int, masked: MaskedText, source: CardSource) -> str:
     """Pack the images of an HTML block; the text between its tags is Markdown (say, an image or
     a caption inside a `<figure>`), which CommonMark would leave raw. `<pre>` and the like stay raw."""
-    if RAW_HTML_BLOCK.match(content):
-        return _rewrite_html(content, masked.lines[first], source)
+    raw = RAW_HTML_BLOCK.match(content)
     pieces: list[str] = []
     position = 0
-    for tag in HTML_MARKUP.finditer(content):
-        pieces.append(_markdown_between_tags(content[position:tag.start()], content, position, first, masked, source))
-        line = masked.lines[first + content.count("\n", 0, tag.start())]
-        pieces.append(_rewrite_html(tag.group(0), line, source))
-        position = tag.end()
-    pieces.append(_markdown_between_tags(content[position:], content, position, first, masked, source))
+    for tag in [*HTML_MARKUP.finditer(content), None]:
+        end = tag.start() if tag else len(content)
+        between = content[position:end]
+        pieces.append(between if raw else _markdown_between_tags(between, content, position, first, masked, source))
+        if tag:
+            pieces.append(_rewrite_tag(tag.group(0), masked.lines[first + content.count("\n", 0, end)], source))
+            position = tag.end()
     return "".join(pieces)
 
 
@@ -129,7 +130,7 @@ def _rewrite_inline(child: Token, line: int, source: CardSource) -> None:
         else:
             child.attrSet("src", name)
     elif child.type == "html_inline":
-        child.content = _rewrite_html(child.content, line, source)
+        child.content = _rewrite_tag(child.content, line, source)
 
 
 def _rewrite_links(children: list[Token], masked: MaskedText, block_lines: range, source: CardSource) -> None:
@@ -171,12 +172,16 @@ def _to_html(token: Token, content: str) -> None:
     token.content = content
 
 
-def _rewrite_html(fragment: str, line: int, source: CardSource) -> str:
-    """Pack the images of raw HTML and warn about what the sanitizer will strip."""
-    removed = unsafe_html(fragment)
+def _rewrite_tag(tag: str, line: int, source: CardSource) -> str:
+    """One raw HTML tag: warn about what the sanitizer will strip, pack images, and show a tag no
+    card can display (`Vector<int>`, `<title>`) as the text the user typed."""
+    name = TAG_NAME.match(tag)
+    removed = unsafe_html(tag)
     if removed:
         source.reporter.warning(source.display, line, f"removed unsafe HTML '{removed}': cards cannot run scripts")
-    return IMG_TAG.sub(lambda match: _rewrite_img_tag(match.group(0), line, source), fragment)
+    elif name and name.group(1).lower() not in TAGS | REMOVED_WITH_CONTENT:
+        return html.escape(tag, quote=False)
+    return IMG_TAG.sub(lambda match: _rewrite_img_tag(match.group(0), line, source), tag)
 
 
 def _rewrite_img_tag(tag: str, line: int, source: CardSource) -> str:

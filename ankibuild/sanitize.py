@@ -32,7 +32,8 @@ STYLE_PROPERTIES = {
     "display", "color", "background", "background-color", "font-size", "font-weight", "font-style",
     "font-family", "border", "border-radius", "text-decoration", "white-space", "line-height",
 }
-UNSAFE = re.compile(r"<\s*(script|iframe|object|embed|style)\b|\son\w+\s*=|javascript:", re.IGNORECASE)
+REMOVED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template"}
+UNSAFE = re.compile(r"<\s*(" + "|".join(sorted(REMOVED_WITH_CONTENT)) + r")\b|\son\w+\s*=|javascript:", re.IGNORECASE)
 
 
 def unsafe_html(fragment: str) -> str | None:
@@ -45,7 +46,7 @@ def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=TAGS,
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
+        clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties=STYLE_PROPERTIES,

@@ -241,3 +241,13 @@ def test_tags_come_from_the_visible_heading_text(project, anki):
     assert note.tags == ["loss_l_1_and_link_em"]
     manifest = (project.root / "dist/notes-0.1.0.manifest.json").read_text()
     assert '"key": "#l1"' in manifest
+
+
+def test_angle_brackets_that_are_not_html_stay_visible(project, anki):
+    project.write("g.md", "## Vector<int> vs `List<T>`\nUse Vector<int> for ints, and Map<K,V> too.\n\n"
+                          "<title>Not a title</title> stays.\n")
+    anki.import_deck(project.build("g.md"))
+    note = anki.notes()[0]
+    assert note["Question"] == "Vector&lt;int&gt; vs <code>List&lt;T&gt;</code>"
+    assert "<p>Use Vector&lt;int&gt; for ints, and Map&lt;K,V&gt; too.</p>" in note["Answer"]
+    assert "&lt;title&gt;Not a title&lt;/title&gt; stays." in note["Answer"]
