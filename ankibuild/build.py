@@ -45,6 +45,7 @@ class Note:
 
     key: str
     card: SourceCard
+    file: str  # the source file relative to the project root: stable wherever the build runs from
     deck: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
@@ -55,7 +56,7 @@ class Note:
         """Hash of what the note shows, except the source line: a card that only moved down the
         file is not re-sent to the collection (its Source line updates with its next real edit)."""
         shown = [value for name, value in zip(NOTE_TYPE.fields, self.fields) if name != "Source"]
-        return _digest("\x1f".join([*shown, self.card.path]) + "\x1e" + " ".join(self.tags))
+        return _digest("\x1f".join([*shown, self.file]) + "\x1e" + " ".join(self.tags))
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
     notes: list[Note] = []
     first_seen: dict[str, SourceCard] = {}
     for path in spec.sources:
-        display = display_path(path, root)
+        display = display_path(path, Path.cwd())  # diagnostics name files as the user's shell sees them
         text = _read(path, display, reporter)
         if text is None:
             continue
@@ -119,21 +120,21 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
                                "rename one heading or give it an explicit id: ## Heading {#some-id}")
                 continue
             first_seen[key] = card
-            notes.append(_note(card, key, spec, source))
+            notes.append(_note(card, key, display_path(path, root), spec, source))
     if not notes and spec.sources:
-        reporter.warning(display_path(spec.sources[0], root), 0,
+        reporter.warning(display_path(spec.sources[0], Path.cwd()), 0,
                          f"deck '{spec.name}' has no cards: a card is a heading with text below it")
     return notes
 
 
-def _note(card: SourceCard, key: str, spec: DeckSpec, source: CardSource) -> Note:
+def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSource) -> Note:
     headings = [render_inline(title, line, source) for title, line in zip(card.heading_path, card.heading_lines)]
     answer = render_markdown(card.body, card.body_line, source)
     values = {"Question": headings[-1], "Answer": answer, "Context": " › ".join(headings[:-1]),
-              "Source": f"{card.path}:{card.line}"}
+              "Source": f"{file}:{card.line}"}
     fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
     tags = tuple(sorted({*spec.tags, "::".join(_tag(heading) for heading in headings)}))
-    return Note(key, card, spec.name, fields, tags, _digest(card.body.strip()))
+    return Note(key, card, file, spec.name, fields, tags, _digest(card.body.strip()))
 
 
 def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], media: MediaStore,
@@ -148,7 +149,7 @@ def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], me
     if not options.write:
         return apkg_path, manifest_path
     outputs[apkg_path] = package_bytes(packed, {spec.name: description}, media.files, NOTE_TYPE, note_type_mtime)
-    manifest = [ManifestNote(i.guid, n.key, i.fields_hash, f"{n.card.path}:{n.card.line}", n.deck)
+    manifest = [ManifestNote(i.guid, n.key, i.fields_hash, f"{n.file}:{n.card.line}", n.deck)
                 for n, i in zip(notes, identities)]
     outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
     return apkg_path, manifest_path

@@ -95,7 +95,8 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     if files:
         name = (parsed.deck or files[0].stem).strip()
         spec = DeckSpec(name, check_version(parsed.deck_version or "0.1.0", "--version"), tuple(files))
-        specs, root, out = [spec], cwd, parsed.out or cwd / "dist"
+        root = _project_root(Path(os.path.commonpath([file.resolve().parent for file in files])))
+        specs, out = [spec], parsed.out or cwd / "dist"
         lock = parsed.lock or files[0].parent / f"{slugify(name)}.lock.json"
     else:
         if parsed.deck or parsed.deck_version or parsed.lock:
@@ -110,6 +111,17 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     write = parsed.command == "build"
     return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
                                offline=parsed.offline, write=write)
+
+
+def _project_root(folder: Path) -> Path:
+    """The project the notes belong to, wherever the command runs from: the nearest folder at or
+    above them (below the home folder) that holds decks.toml or .git; else their own folder."""
+    for candidate in (folder, *folder.parents):
+        if candidate in (Path.home(), Path(candidate.anchor)):
+            break
+        if (candidate / "decks.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
 def _markdown_files(paths: list[Path]) -> list[Path]:

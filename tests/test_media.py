@@ -19,6 +19,7 @@ def test_a_local_image_is_packed_flat_and_arrives_in_the_collection(project, ank
 
 
 def test_images_are_also_found_in_the_project_media_folder(project, anki):
+    (project.root / ".git").mkdir()  # the project: the repository the notes live in
     (project.root / "media").mkdir()
     (project.root / "media/plot.png").write_bytes(PNG)
     project.write("notes/n.md", '## Plot\n<img src="plot.png" alt="a plot" width="200">\n')
@@ -101,6 +102,7 @@ def test_nothing_in_a_card_can_run_a_script(project, anki):
 
 
 def test_a_missing_image_above_the_note_folder_but_inside_the_project_is_only_a_warning(project):
+    (project.root / ".git").mkdir()
     (project.root / "media").mkdir()
     project.write("source/dl/a.md", "## Q\n![gone](../../img/missing.png)\n")
     result = project.run("build", "source/dl/a.md", "--offline")

@@ -43,7 +43,7 @@ def compile_text(tmp_path: Path, text: str) -> tuple[list, Reporter]:
 def test_any_text_compiles_or_is_reported_never_crashes(tmp_path, text):
     notes, reporter = compile_text(tmp_path, text)
     for diagnostic in reporter.items:
-        assert diagnostic.path == "n.md" and diagnostic.line >= 0
+        assert diagnostic.path.endswith("n.md") and diagnostic.line >= 0
     for note in notes:
         for field in note.fields:
             assert "<script" not in field.lower()

@@ -183,3 +183,15 @@ def test_renaming_the_deck_keeps_every_note(studied):
         in result.err
     log = anki.import_deck(project.root / "dist" / "vision-0.1.0.apkg")
     assert not log.new and guids(anki) == before
+
+
+def test_building_from_another_folder_changes_nothing(project):
+    project.write("notes/vision.md", NOTES)
+    first = project.run("build", "notes/vision.md", "--deck", "V", "--out", "dist", "--offline")
+    assert first.code == 0
+    before = (project.root / "dist/v-0.1.0.apkg").read_bytes()
+    (project.root / "notes/dist").mkdir()
+    project.root = project.root / "notes"
+    again = project.run("build", "vision.md", "--deck", "V", "--out", "../dist", "--offline")
+    assert again.code == 0 and "(0 new, 0 changed)" in again.out
+    assert (project.root / "../dist/v-0.1.0.apkg").read_bytes() == before
