@@ -20,7 +20,14 @@ COMMANDS = ("build", "check", "diff")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:  # output piped into `head`: the files are written, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(args: list[str]) -> int:
     if not args or args[0] not in COMMANDS + ("-h", "--help"):
         args.insert(0, "build")
     try:

@@ -33,7 +33,8 @@ class Project:
 
 
 def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "deck"
+    """A file-name-safe form of a deck name; letters of any script are kept (`Физика` → `физика`)."""
+    return re.sub(r"[\W_]+", "-", name.lower()).strip("-") or "deck"
 
 
 def check_version(version: str, where: str) -> str:
@@ -53,6 +54,9 @@ def load_project(path: Path) -> Project:
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: error: {err}") from None
     root = path.parent
+    for key in ("lock", "out"):
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            raise UsageError(f"{path}: error: {key} must be a path written as a string, e.g. {key} = \"dist\"")
     decks_data = data.get("deck")
     if not isinstance(decks_data, list) or not decks_data:
         raise UsageError(f"{path}: error: declare at least one [[deck]] table with name, version and sources")
@@ -86,6 +90,8 @@ def _deck(entry: object, index: int, root: Path, path: Path) -> DeckSpec:
         raise UsageError(f"{where}: error: tags must be a list of strings without spaces")
     sources: list[Path] = []
     for pattern in patterns:
+        if Path(pattern).is_absolute():
+            raise UsageError(f"{where}: error: source '{pattern}' must be relative to decks.toml")
         matched = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
         if not matched or not all(p.is_file() for p in matched):
             raise UsageError(f"{where}: error: source '{pattern}' matches no file")

@@ -55,7 +55,7 @@ class _Section:
 
 def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
     """Return the cards of one Markdown file in source order, reporting skipped content."""
-    lines = _drop_navigation(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), path, reporter)
+    lines, ids_below = _drop_navigation(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), path, reporter)
     preamble: list[str] = []
     sections: list[_Section] = []
     closer: str | None = None
@@ -67,7 +67,7 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
         heading = None if in_code else HEADING.match(line)
         if heading:
             title, explicit_id = _split_explicit_id((heading.group(2) or "").strip())
-            sections.append(_Section(len(heading.group(1)), title, explicit_id, number, []))
+            sections.append(_Section(len(heading.group(1)), title, explicit_id or ids_below.get(number), number, []))
         else:
             (sections[-1].lines if sections else preamble).append(line)
     if closer is not None:
@@ -100,10 +100,12 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
     return cards
 
 
-def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> list[str]:
+def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> tuple[list[str], dict[int, str]]:
     """Blank out what is never shown (keeping line numbers): comments, TOC blocks and markers,
-    attribute lines, back-to-top links."""
+    attribute lines, back-to-top links. Also return the ids that attribute lines give the headings
+    just above them (kramdown's `## Heading` then `{: #id}`), by heading line number."""
     out = list(lines)
+    ids_below: dict[int, str] = {}
     closer: str | None = None
     toc_start: int | None = None
     comment_start = 0
@@ -124,6 +126,9 @@ def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> list[st
         elif in_code:
             continue
         elif ATTRIBUTE_LINE.match(line) or (TOC_MARKER.match(line) and _next_is_toc(lines, index)):
+            explicit = EXPLICIT_ID.search(line)
+            if explicit and index and HEADING.match(lines[index - 1]):
+                ids_below[index] = explicit.group(1)
             out[index] = ""
         else:
             out[index] = BACK_TO_TOP.sub("", line)
@@ -131,7 +136,7 @@ def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> list[st
         reporter.warning(path, toc_start + 1, "table-of-contents block has no end marker; it is kept as text")
     if closer == "-->":
         reporter.warning(path, comment_start, "comment is never closed with -->, so everything after it is hidden")
-    return out
+    return out, ids_below
 
 
 def _next_is_toc(lines: list[str], index: int) -> bool:

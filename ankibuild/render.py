@@ -112,11 +112,14 @@ def _markdown_between_tags(text: str, content: str, offset: int, first: int, mas
 
 
 def _line_of(child: Token, masked: MaskedText, block_lines: range) -> int:
-    """The source line of an inline token: the first line of its block that holds its URL or text."""
-    needle = child.attrGet("src") or child.attrGet("href") or child.content
-    for index in block_lines:
-        if needle and isinstance(needle, str) and needle in masked.text_lines[index]:
-            return masked.lines[index]
+    """The source line of an inline token: the first line of its block that holds its URL as a
+    link target (`](url`) or attribute, else as plain text, else the block's first line."""
+    url = child.attrGet("src") or child.attrGet("href")
+    needles = [f"]({url}", f"](<{url}", f'="{url}"', f"='{url}'", str(url)] if url else [child.content]
+    for needle in filter(None, needles):
+        for index in block_lines:
+            if needle in masked.text_lines[index]:
+                return masked.lines[index]
     return masked.lines[block_lines.start]
 
 

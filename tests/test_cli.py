@@ -172,3 +172,25 @@ def test_a_file_named_twice_is_read_once(project):
     project.write("n.md", "## A\ntext\n")
     result = project.run("build", "n.md", "./n.md", "--offline")
     assert result.code == 0 and "1 notes" in result.out
+
+
+def test_decks_may_have_names_in_any_script(project):
+    project.write("decks.toml", "[[deck]]\nname = 'Физика'\nversion = '1'\nsources = ['a.md']\n"
+                                "[[deck]]\nname = 'Химия'\nversion = '1'\nsources = ['b.md']\n")
+    project.write("a.md", "## A\ntext\n")
+    project.write("b.md", "## B\ntext\n")
+    result = project.run("--offline")
+    assert result.code == 0, result.err
+    assert "wrote dist/физика-1.apkg" in result.out and "wrote dist/химия-1.apkg" in result.out
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("out = ['x']\n[[deck]]\nname = 'A'\nversion = '1'\nsources = ['n.md']\n", "out must be a path written as a string"),
+    ("lock = 5\n[[deck]]\nname = 'A'\nversion = '1'\nsources = ['n.md']\n", "lock must be a path written as a string"),
+    ("[[deck]]\nname = 'A'\nversion = '1'\nsources = ['/abs/*.md']\n", "source '/abs/*.md' must be relative to decks.toml"),
+])
+def test_more_mistakes_in_decks_toml(project, toml, message):
+    project.write("n.md", "## A\ntext\n")
+    project.write("decks.toml", toml)
+    result = project.run()
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err

@@ -202,3 +202,8 @@ def test_a_new_note_type_id_may_change_the_fields(project, monkeypatch):
                                  "collection keep the old type and no longer update")
     lock = json.loads((project.root / "notes.lock.json").read_text())
     assert lock["note_type"]["id"] == NOTE_TYPE.id + 1 and lock["note_type"]["fields"][-1] == "Hint"
+
+
+def test_a_link_warning_points_at_the_line_with_the_link(project):
+    project.write("n.md", "## A\nThe code in kmeans.py is short, and\nthe loop is shown here:\ncode [kmeans](kmeans.py)\n")
+    assert "n.md:4: warning: link to local file 'kmeans.py'" in project.run("check", "n.md").err

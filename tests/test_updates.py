@@ -195,3 +195,10 @@ def test_building_from_another_folder_changes_nothing(project):
     again = project.run("build", "vision.md", "--deck", "V", "--out", "../dist", "--offline")
     assert again.code == 0 and "(0 new, 0 changed)" in again.out
     assert (project.root / "../dist/v-0.1.0.apkg").read_bytes() == before
+
+
+def test_an_id_on_the_line_below_the_heading_is_the_key_too(project, anki):
+    anki.import_deck(rebuild(project, "## Focal loss\n{: #focal}\nDown-weights easy examples.\n"))
+    before = guids(anki)["Focal loss"]
+    log = anki.import_deck(rebuild(project, "## Focal loss (RetinaNet)\n{: #focal}\nDown-weights easy ones.\n"))
+    assert (len(log.new), len(log.updated)) == (0, 1) and guids(anki)["Focal loss (RetinaNet)"] == before
