@@ -26,7 +26,7 @@ from .media import MediaStore
 from .notetype import NOTE_TYPE
 from .outline import SourceCard, split_cards
 from .package import PackedNote, package_bytes
-from .render import CardSource, render_inline, render_markdown
+from .render import CardSource, link_definitions, render_inline, render_markdown
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
         text = _read(path, display, reporter)
         if text is None:
             continue
-        source = CardSource(display, path, media, reporter)
+        source = CardSource(display, path, media, reporter, link_definitions(text))
         for card in split_cards(text, display, reporter):
             key = f"#{card.explicit_id}" if card.explicit_id else " › ".join(card.heading_path)
             if key in first_seen:

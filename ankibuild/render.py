@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from .sanitize import REMOVED_WITH_CONTENT, TAGS, sanitize, unsafe_html
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.DOTALL)
+DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
 TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
 
 
@@ -34,19 +35,33 @@ class CardSource:
     file: Path
     media: MediaStore
     reporter: Reporter
+    references: dict[str, dict] = field(default_factory=dict)  # `[label]: url` definitions of the whole file
+
+    def env(self) -> dict[str, dict]:
+        """markdown-it's environment: a card may use a link definition written under another card."""
+        return {"references": dict(self.references)}
+
+
+def link_definitions(text: str) -> dict[str, dict]:
+    """The reference-link definitions (`[label]: url`) of a whole file, for every card in it."""
+    if not DEFINITION.search(text):
+        return {}
+    env: dict[str, dict] = {}
+    MARKDOWN.block.parse(text, MARKDOWN, env, [])
+    return env.get("references", {})
 
 
 def render_markdown(text: str, first_line: int, source: CardSource) -> str:
     """The card HTML for a block of Markdown whose first line is `first_line` of the source."""
     masked = mask_math(text, source.display, first_line, source.reporter)
-    tokens = MARKDOWN.parse(masked.text)
+    tokens = MARKDOWN.parse(masked.text, source.env())
     return _finish(tokens, masked, source)
 
 
 def render_inline(text: str, line: int, source: CardSource) -> str:
     """HTML for one line of inline Markdown, such as a heading: `1. Intro` stays text, not a list."""
     masked = mask_math(text, source.display, line, source.reporter)
-    tokens = MARKDOWN.parseInline(masked.text)
+    tokens = MARKDOWN.parseInline(masked.text, source.env())
     for token in tokens:
         token.map = [0, 1]
     return _finish(tokens, masked, source)
@@ -103,7 +118,7 @@ def _markdown_between_tags(text: str, content: str, offset: int, first: int, mas
     if not text.strip():
         return text
     start = first + content.count("\n", 0, offset + len(text) - len(text.lstrip()))
-    tokens = MARKDOWN.parseInline(text.strip())
+    tokens = MARKDOWN.parseInline(text.strip(), source.env())
     for token in tokens:
         token.map = [start, start + 1]
         _rewrite_inline_children(token.children or [], masked, range(start, start + 1), source)

@@ -251,3 +251,10 @@ def test_angle_brackets_that_are_not_html_stay_visible(project, anki):
     assert note["Question"] == "Vector&lt;int&gt; vs <code>List&lt;T&gt;</code>"
     assert "<p>Use Vector&lt;int&gt; for ints, and Map&lt;K,V&gt; too.</p>" in note["Answer"]
     assert "&lt;title&gt;Not a title&lt;/title&gt; stays." in note["Answer"]
+
+
+def test_reference_links_defined_under_another_card_resolve(project, anki):
+    project.write("r.md", "## A\nSee [the paper][focal].\n\n## B\nMore.\n\n[focal]: https://example.org/focal \"Focal\"\n")
+    anki.import_deck(project.build("r.md"))
+    assert '<a href="https://example.org/focal" title="Focal">the paper</a>' in anki.note("A")["Answer"]
+    assert anki.note("B")["Answer"] == "<p>More.</p>"
