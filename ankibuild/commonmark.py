@@ -21,6 +21,7 @@ from pygments.util import ClassNotFound
 
 # HTML blocks whose content is shown as written, never read as Markdown or math.
 RAW_HTML_BLOCK = re.compile(r"\s*<(pre|script|style|textarea)\b", re.IGNORECASE)
+LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:")  # a reference-link definition, `[label]: url "title"`
 SPANS = HtmlFormatter(nowrap=True)
 
 

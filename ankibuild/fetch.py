@@ -28,6 +28,7 @@ from .files import write_atomic
 USER_AGENT = f"ankibuild/{__version__}"
 EXTENSIONS = ("png", "jpg", "gif", "webp", "svg", "bmp", "avif")
 _CHUNK = 64 * 2**10
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"  # reserved characters and escapes stay; others are percent-encoded
 
 # An SVG file may start with a BOM, whitespace, an XML declaration or other processing
 # instructions, comments and a doctype (possibly with an internal subset) before `<svg`.
@@ -97,9 +98,20 @@ class RemoteCache:
         self.offline = offline
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self._failed: dict[str, FetchError] = {}  # within one build, a failure is not retried
 
     def fetch(self, url: str) -> RemoteImage:
         """Return the cached image for `url`, downloading it first on a miss."""
+        url = urllib.parse.quote(url, safe=URL_SAFE)  # as a browser sends `ü` or a space in a src
+        if url in self._failed:
+            raise self._failed[url]
+        try:
+            return self._fetch(url)
+        except FetchError as error:
+            self._failed[url] = error
+            raise
+
+    def _fetch(self, url: str) -> RemoteImage:
         try:
             parts = urllib.parse.urlsplit(url)
         except ValueError as error:  # e.g. a malformed IPv6 host

@@ -14,12 +14,13 @@ heading before they see it, and they refuse a `$` followed by a line break.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .commonmark import code_lines
+from .commonmark import LINK_DEFINITION, code_lines
 from .diagnostics import Reporter
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -27,8 +28,13 @@ SPECIAL = re.compile(r"[\\`$<\]]")  # where a formula, code span, comment, tag o
 # An HTML tag or autolink, as CommonMark defines them: dollars in attribute values and URLs are not math.
 HTML_TAG = re.compile(r"""</?[A-Za-z][\w-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>"""
                       r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>")
-LINK_TARGET = re.compile(r"\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)")
+LINK_TARGET = re.compile(r"""\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"""
+                         r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)""")  # `](url "title")`
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
+BACKTICKS = re.compile(r"`+")
+LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
+OPENING_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
+MATHJAX_SKIPPED = {"script", "noscript", "style", "textarea", "pre", "code"}  # MathJax's skipHtmlTags
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def mask_math(text: str, path: str, first_line: int, reporter: Reporter) -> Mask
     chunk: list[str] = []
     chunk_line = first_line
     for index, line in enumerate(text.split("\n")):
-        if index in code:
+        if index in code or LINK_DEFINITION.match(line):  # a URL or title may hold a `$`
             if chunk:
                 pieces.append(_mask_chunk("\n".join(chunk), chunk_line, masked, path, reporter))
                 chunk = []
@@ -92,19 +98,23 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
     """Mask one run of non-code lines, recording which source line each masked line starts on."""
     out: list[str] = []
     masked.lines.append(first_line)
-
-    def keep(begin: int, end: int) -> int:
-        piece = text[begin:end]
-        if "\n" in piece:
-            line = line_at(begin)
-            for _ in range(piece.count("\n")):
-                line += 1
-                masked.lines.append(line)
-        out.append(piece)
-        return end
+    scan = _Scan(text)
+    cursor = [0, first_line]  # a position and its line: lines are counted once, left to right
 
     def line_at(index: int) -> int:
-        return first_line + text.count("\n", 0, index)
+        if index < cursor[0]:
+            cursor[:] = [0, first_line]
+        cursor[1] += text.count("\n", cursor[0], index)
+        cursor[0] = index
+        return cursor[1]
+
+    def keep(begin: int, end: int) -> int:
+        newlines = text.count("\n", begin, end)
+        if newlines:
+            line = line_at(begin)
+            masked.lines.extend(range(line + 1, line + 1 + newlines))
+        out.append(text[begin:end])
+        return end
 
     i = 0
     while i < len(text):
@@ -117,7 +127,7 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
         char = text[i]
         if char == "\\" and text[i + 1:i + 2] in ("(", "["):
             closer = "\\)" if text[i + 1] == "(" else "\\]"
-            end = _find_closing(text, i + 2, closer)
+            end = scan.closing(i + 2, closer)
             if end is None:
                 i = keep(i, i + 2)
                 continue
@@ -126,19 +136,19 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
         elif char == "\\":
             i = keep(i, i + 2)
         elif char == "`":
-            i = keep(i, _code_span_end(text, i))
+            i = keep(i, scan.code_span_end(i))
         elif text.startswith("<!--", i):
             end = text.find("-->", i)
             i = keep(i, len(text) if end < 0 else end + 3)
         elif (markup := HTML_TAG.match(text, i) or LINK_TARGET.match(text, i)) and markup.end() > i + 1:
-            i = keep(i, markup.end())
+            i = keep(i, scan.skipped_element_end(markup))
         elif char == "$":
             delimiter = "$$" if text.startswith("$$", i) else "$"
             start = i + len(delimiter)
-            end = _find_closing(text, start, delimiter)
+            end = scan.closing(start, delimiter)
             if end is None or end == start:
                 reporter.warning(path, line_at(i), f"'{delimiter}' has no closing '{delimiter}' in its paragraph; "
-                                             "write \\$ for a literal dollar sign")
+                                                   "write \\$ for a literal dollar sign")
                 i = keep(i, start)
                 continue
             out.append(_token(masked, text[start:end], line_at(i), delimiter, path, reporter))
@@ -148,32 +158,61 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
     return "".join(out)
 
 
-def _find_closing(text: str, start: int, closer: str) -> int | None:
-    """Index of the first unescaped `closer` after `start`, within the same paragraph."""
-    i = start
-    limit = _paragraph_end(text, start)
-    while i < limit:
-        if text.startswith(closer, i):
-            return i
-        i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
-    return None
+class _Scan:
+    """Searches within one run of text, in time linear in the text overall: paragraph ends are found
+    once, and a search that failed is not repeated for later starts it would fail for too."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paragraph_ends = [m.start() for m in BLANK_LINE.finditer(text)] + [len(text)]
+        self.failed: dict[str, int] = {}  # what was searched for -> position before which it is absent
 
-def _paragraph_end(text: str, start: int) -> int:
-    match = BLANK_LINE.search(text, start)
-    return match.start() if match else len(text)
+    def paragraph_end(self, start: int) -> int:
+        return self.paragraph_ends[bisect.bisect_left(self.paragraph_ends, start)]
 
+    def closing(self, start: int, closer: str) -> int | None:
+        """The first unescaped `closer` after `start` in its paragraph; as in MathJax, a formula does
+        not reach across an HTML tag (other than `<br>`)."""
+        if start <= self.failed.get(closer, -1):
+            return None
+        text, i = self.text, start
+        limit = self.paragraph_end(start)
+        while i < limit:
+            if text.startswith(closer, i):
+                return i
+            if text[i] == "<" and (tag := HTML_TAG.match(text, i)) and not LINE_BREAK_TAG.match(tag.group(0)):
+                break
+            i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
+        self.failed[closer] = i
+        return None
 
-def _code_span_end(text: str, start: int) -> int:
-    """End of the code span opened by the backtick run at `start`, or of the run if none closes it."""
-    rest = text[start:]
-    run_end = start + len(rest) - len(rest.lstrip("`"))
-    opener = text[start:run_end]
-    limit = _paragraph_end(text, run_end)
-    for match in re.finditer(r"`+", text[run_end:limit]):
-        if match.group(0) == opener:
-            return run_end + match.end()
-    return run_end
+    def code_span_end(self, start: int) -> int:
+        """End of the code span opened by the backtick run at `start`, or of the run if none closes it."""
+        run_end = BACKTICKS.match(self.text, start).end()
+        opener = self.text[start:run_end]
+        if run_end <= self.failed.get(opener, -1):
+            return run_end
+        limit = self.paragraph_end(run_end)
+        for match in BACKTICKS.finditer(self.text, run_end, limit):
+            if match.group(0) == opener:
+                return match.end()
+        self.failed[opener] = limit
+        return run_end
+
+    def skipped_element_end(self, markup: re.Match[str]) -> int:
+        """Where markup ends; for `<code>`, `<pre>` and the other elements MathJax skips, where the
+        element ends, so that nothing inside is taken for math."""
+        name = OPENING_TAG_NAME.match(markup.group(0))
+        if not name or name.group(1).lower() not in MATHJAX_SKIPPED:
+            return markup.end()
+        closer = f"</{name.group(1).lower()}"
+        if markup.end() <= self.failed.get(closer, -1):
+            return markup.end()
+        found = re.compile(re.escape(closer) + r"\s*>", re.IGNORECASE).search(self.text, markup.end())
+        if found is None:
+            self.failed[closer] = len(self.text)
+            return markup.end()
+        return found.end()
 
 
 def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str, reporter: Reporter) -> str:

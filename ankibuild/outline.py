@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .commonmark import LINK_DEFINITION
 from .diagnostics import Reporter
 
-HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 # kramdown's header id, `{#id}`, also inside a full attribute list such as `{: #id .class}`
-EXPLICIT_ID = re.compile(r"[ \t]*\{:?[^{}#]*#([A-Za-z0-9][\w:-]*)[^{}]*\}[ \t]*$")
+EXPLICIT_ID = re.compile(r"\{:?[^{}#]*#([A-Za-z0-9][\w:-]*)[^{}]*\}[ \t]*$")
 FENCE = re.compile(r"^[ \t]*(`{3,}(?=[^`]*$)|~{3,})")  # a backtick fence's info string has no backtick
 RAW_BLOCK = re.compile(r"^ {0,3}<(pre|script|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
 COMMENT_START = re.compile(r"^ {0,3}<!--")
 TOC_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*$")
 ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^}]*\}[ \t]*$")
 BACK_TO_TOP = re.compile(r"\[back to top\]\(#[^)\s]*\)", re.IGNORECASE)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 MARKDOWN_TOC_START = "<!-- markdown-toc start"
 MARKDOWN_TOC_END = "<!-- markdown-toc end -->"
 
@@ -66,7 +66,7 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
         closer, in_code = track_code(closer, line)
         heading = None if in_code else HEADING.match(line)
         if heading:
-            title, explicit_id = _split_explicit_id((heading.group(2) or "").strip())
+            title, explicit_id = _split_explicit_id(_without_closing_hashes((heading.group(2) or "").strip()))
             sections.append(_Section(len(heading.group(1)), title, explicit_id or ids_below.get(number), number, []))
         else:
             (sections[-1].lines if sections else preamble).append(line)
@@ -126,7 +126,7 @@ def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> tuple[l
         elif in_code:
             continue
         elif ATTRIBUTE_LINE.match(line) or (TOC_MARKER.match(line) and _next_is_toc(lines, index)):
-            explicit = EXPLICIT_ID.search(line)
+            explicit = _explicit_id(line)
             if explicit and index and HEADING.match(lines[index - 1]):
                 ids_below[index] = explicit.group(1)
             out[index] = ""
@@ -169,15 +169,40 @@ def track_code(closer: str | None, line: str) -> tuple[str | None, bool]:
     return (None if closes else closer), True
 
 
+def _without_closing_hashes(title: str) -> str:
+    """`Title ##` → `Title`: ATX headings may close with a run of #s, which is not text."""
+    without = title.rstrip("#")
+    return without.rstrip(" \t") if without != title and (not without or without[-1] in " \t") else title
+
+
+def _explicit_id(text: str) -> re.Match[str] | None:
+    """kramdown's `{#id}` at the end of `text`; looked for only from the last brace (no backtracking)."""
+    brace = text.rfind("{")
+    return EXPLICIT_ID.match(text, brace) if brace >= 0 else None
+
+
 def _split_explicit_id(title: str) -> tuple[str, str | None]:
-    match = EXPLICIT_ID.search(title)
+    match = _explicit_id(title)
     if not match:
         return title, None
     return title[:match.start()].strip(), match.group(1)
 
 
 def _has_text(lines: list[str]) -> bool:
-    return bool(HTML_COMMENT.sub("", "\n".join(lines)).strip())
+    """Whether lines show anything: comments and link definitions (`[label]: url`) do not."""
+    shown = (line for line in _without_comments("\n".join(lines)).split("\n") if not LINK_DEFINITION.match(line))
+    return any(line.strip() for line in shown)
+
+
+def _without_comments(text: str) -> str:
+    """`text` without `<!-- -->` comments, in one left-to-right pass (an unclosed one runs to the end)."""
+    kept, position = [], 0
+    while (start := text.find("<!--", position)) >= 0:
+        kept.append(text[position:start])
+        end = text.find("-->", start + 4)
+        position = len(text) if end < 0 else end + 3
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def _document_title(sections: list[_Section]) -> _Section | None:

@@ -15,15 +15,15 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from .commonmark import MARKDOWN, RAW_HTML_BLOCK, lexer_for
+from .commonmark import LINK_DEFINITION, MARKDOWN, RAW_HTML_BLOCK, lexer_for
 from .diagnostics import Reporter
 from .mathtex import MaskedText, mask_math
 from .media import MediaStore, Where
 from .sanitize import REMOVED_WITH_CONTENT, TAGS, sanitize, unsafe_html
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-HTML_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.DOTALL)
-DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
+HTML_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|</?[A-Za-z][^>]*>", re.DOTALL)  # an unclosed comment runs to the end
+KEPT_AS_WRITTEN = {"pre", "code", "script", "style", "textarea", "kbd", "samp"}
 TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
 
 
@@ -44,7 +44,7 @@ class CardSource:
 
 def link_definitions(text: str) -> dict[str, dict]:
     """The reference-link definitions (`[label]: url`) of a whole file, for every card in it."""
-    if not DEFINITION.search(text):
+    if not any(LINK_DEFINITION.match(line) for line in text.split("\n")):
         return {}
     env: dict[str, dict] = {}
     MARKDOWN.block.parse(text, MARKDOWN, env, [])
@@ -93,36 +93,45 @@ def _rewrite_block(token: Token, masked: MaskedText, source: CardSource) -> None
 def _rewrite_inline_children(children: list[Token], masked: MaskedText, block_lines: range,
                              source: CardSource) -> None:
     for child in children:
-        _rewrite_inline(child, _line_of(child, masked, block_lines), source)
+        if child.type in ("image", "html_inline"):  # only these need a line: finding it costs a search
+            _rewrite_inline(child, _line_of(child, masked, block_lines), source)
     _rewrite_links(children, masked, block_lines, source)
 
 
 def _rewrite_html_block(content: str, first: int, masked: MaskedText, source: CardSource) -> str:
     """Pack the images of an HTML block; the text between its tags is Markdown (say, an image or
-    a caption inside a `<figure>`), which CommonMark would leave raw. `<pre>` and the like stay raw."""
-    raw = RAW_HTML_BLOCK.match(content)
+    a caption inside a `<figure>`), which CommonMark would leave raw. The content of `<pre>`,
+    `<code>` and the like stays as written."""
+    block_is_raw = bool(RAW_HTML_BLOCK.match(content))
+    raw_depth = int(block_is_raw)
     pieces: list[str] = []
-    position = 0
+    position, line = 0, first  # line: index into masked.lines of `position`, counted as we go
     for tag in [*HTML_MARKUP.finditer(content), None]:
         end = tag.start() if tag else len(content)
         between = content[position:end]
-        pieces.append(between if raw else _markdown_between_tags(between, content, position, first, masked, source))
-        if tag:
-            pieces.append(_rewrite_tag(tag.group(0), masked.lines[first + content.count("\n", 0, end)], source))
-            position = tag.end()
+        pieces.append(between if raw_depth else _markdown_between_tags(between, line, masked, source))
+        line += between.count("\n")
+        if tag is None:
+            break
+        name = TAG_NAME.match(tag.group(0))
+        if name and name.group(1).lower() in KEPT_AS_WRITTEN and not block_is_raw:
+            raw_depth = max(raw_depth + (-1 if tag.group(0).startswith("</") else 1), 0)
+        pieces.append(_rewrite_tag(tag.group(0), masked.lines[line], source))
+        line += tag.group(0).count("\n")
+        position = tag.end()
     return "".join(pieces)
 
 
-def _markdown_between_tags(text: str, content: str, offset: int, first: int, masked: MaskedText,
-                           source: CardSource) -> str:
+def _markdown_between_tags(text: str, line: int, masked: MaskedText, source: CardSource) -> str:
+    """Inline Markdown between two tags of an HTML block; `line` indexes masked.lines where it starts."""
     if not text.strip():
         return text
-    start = first + content.count("\n", 0, offset + len(text) - len(text.lstrip()))
+    leading, trailing = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    start = line + leading.count("\n")
     tokens = MARKDOWN.parseInline(text.strip(), source.env())
     for token in tokens:
         token.map = [start, start + 1]
         _rewrite_inline_children(token.children or [], masked, range(start, start + 1), source)
-    leading, trailing = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
     return leading + MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}) + trailing
 
 

@@ -207,3 +207,9 @@ def test_a_new_note_type_id_may_change_the_fields(project, monkeypatch):
 def test_a_link_warning_points_at_the_line_with_the_link(project):
     project.write("n.md", "## A\nThe code in kmeans.py is short, and\nthe loop is shown here:\ncode [kmeans](kmeans.py)\n")
     assert "n.md:4: warning: link to local file 'kmeans.py'" in project.run("check", "n.md").err
+
+
+def test_a_heading_with_only_link_definitions_makes_no_card(project):
+    project.write("n.md", "## A\ntext [ref]\n\n## References\n[ref]: https://example.org \"costs $5\"\n")
+    result = project.run("check", "n.md")
+    assert result.err == 'n.md:4: warning: empty heading "References" makes no card; write its answer below it\n'

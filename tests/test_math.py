@@ -111,3 +111,23 @@ def test_dollars_in_link_targets_and_html_attributes_are_not_math(answers):
     html = answers("Dollars in links and HTML")
     assert 'href="https://example.org/pay?a=$x$"' in html and 'src="https://example.org/$y$.png"' in html
     assert r"for \(z\)." in html and html.count(r"\(") == 1
+
+
+def test_code_elements_keyboard_keys_and_link_titles_hold_no_math(project, anki):
+    project.write("m.md", """\
+        ## Q
+        <details><summary>Code</summary>
+        <pre>
+        x = a*b*c  # __init__ $5 and $6
+        </pre>
+        </details>
+
+        Price <code>$5 or $6</code>, and <kbd>$HOME</kbd> vs <kbd>$PATH</kbd>.
+
+        See [price](https://e.org "costs $5") and then $x$ here.
+        """)
+    anki.import_deck(project.build("m.md"))
+    answer = anki.card_html("Q")[1]
+    assert "x = a*b*c  # __init__ $5 and $6" in answer
+    assert "Price <code>$5 or $6</code>, and <kbd>$HOME</kbd> vs <kbd>$PATH</kbd>." in answer
+    assert '<a href="https://e.org" title="costs $5">price</a> and then \\(x\\) here.' in answer

@@ -108,3 +108,21 @@ def test_a_missing_image_above_the_note_folder_but_inside_the_project_is_only_a_
     result = project.run("build", "source/dl/a.md", "--offline")
     assert result.code == 0
     assert "source/dl/a.md:2: warning: image '../../img/missing.png' not found" in result.err
+
+
+def test_a_failed_download_is_tried_once_per_build(project, server):
+    gone = server.url("/gone.png")
+    project.write("n.md", f"## A\n![a]({gone})\n\n## B\n![b]({gone})\n")
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
+    assert result.code == 0 and result.err.count("(HTTP 404)") == 2
+    assert len(server.requests) == 1
+
+
+def test_raw_html_images_with_spaces_and_accents_in_the_url_are_downloaded(project, anki, server):
+    server.serve("/dir%20%C3%A9/c%C3%BC.png", PNG)
+    project.write("n.md", f'## A\n<img src="{server.url("/dir é/cü.png")}" alt="c">\n')
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist")
+    assert result.code == 0 and result.err == ""
+    anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
+    [name] = anki.images("A")
+    assert anki.media_bytes(name) == PNG

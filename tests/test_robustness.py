@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ankibuild.build import compile_notes
 from ankibuild.config import DeckSpec
 from ankibuild.diagnostics import Reporter
+from ankibuild.mathtex import HTML_TAG
 from ankibuild.media import MediaStore
 
 
@@ -22,7 +23,8 @@ def joined(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
 MARKDOWNISH = joined(list("ab xy#*_`$\\{}[]()<>!|-+=.:1\n\t")
                      + ["\n\n", "```", "$$", "<!--", "-->", "<img src=", "](", "## ", "\\$", "![x](y.png)"], 120)
 LATEX = joined(list("ab_^*{}<>&=+- |()\n") + ["\\frac", "\\{", "\\}", "\\sum", "\\\\"], 30) \
-    .filter(lambda s: s.strip() and not re.search(r"\n[ \t]*\n", f"\n{s}\n"))  # a blank line ends a paragraph
+    .filter(lambda s: s.strip() and not re.search(r"\n[ \t]*\n", f"\n{s}\n")  # a blank line ends a paragraph
+            and not HTML_TAG.search(s))  # as in MathJax, an HTML tag ends the text a formula can span
 
 
 # tmp_path is shared by the examples of one test on purpose: each example rewrites the same note.
