@@ -1,9 +1,9 @@
 """Split a Markdown file into cards: one per heading that has text of its own.
 
-Handles both note styles the user writes (see docs/notes.md): a flat list of `##` cards under a
-document title, and nested `#`/`##`/`###` notes where any heading with its own text is a card
-and its ancestors are context. Navigation (TOC markers and blocks, `[back to top]` links,
-kramdown attribute lines) is removed before deciding whether a heading has text.
+Handles both note styles the user writes (README, "Writing notes"): a flat list of `##` cards under
+a document title, and nested `#`/`##`/`###` notes where any heading with its own text is a card
+and its ancestors are context. Comments and navigation (TOC markers and blocks, `[back to top]`
+links, kramdown attribute lines) are removed before deciding whether a heading has text.
 """
 
 from __future__ import annotations
@@ -38,10 +38,6 @@ class SourceCard:
     explicit_id: str | None
     body: str
     body_line: int
-
-    @property
-    def title(self) -> str:
-        return self.heading_path[-1]
 
 
 @dataclass
