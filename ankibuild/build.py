@@ -233,7 +233,7 @@ def display_path(path: Path, root: Path) -> str:
 def _tag(heading: str) -> str:
     """One level of a hierarchical tag, from the heading's visible text (its HTML without tags):
     Anki tags cannot hold spaces, and `::` separates levels."""
-    visible = html.unescape(re.sub(r"<[^>]+>", "", heading))
+    visible = html.unescape(re.sub(r"<[^>]+>", "", heading)).replace("+", " plus ").replace("#", " sharp ")
     return re.sub(r"[^\w-]+", "_", visible.lower()).strip("_") or "_"
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .build import BuildOptions, DeckResult, build, display_path
-from .config import DeckSpec, check_version, load_project, slugify
+from .config import DeckSpec, check_version, load_project
 from .diagnostics import Reporter, UsageError
 from .manifest import compare, read_manifest
 
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--deck", help="deck name for FILE... (default: the first file's name)")
     build_cmd.add_argument("--version", dest="deck_version", help="deck version for FILE... (default: 0.1.0)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: dist/)")
-    build_cmd.add_argument("--lock", type=Path, help="lock file for FILE... (default: <deck-slug>.lock.json "
+    build_cmd.add_argument("--lock", type=Path, help="lock file for FILE... (default: <first-file-name>.lock.json "
                                                      "beside the first file)")
     build_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
     build_cmd.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
@@ -104,7 +104,8 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
         spec = DeckSpec(name, check_version(parsed.deck_version or "0.1.0", "--version"), tuple(files))
         root = _project_root(Path(os.path.commonpath([file.resolve().parent for file in files])))
         specs, out = [spec], parsed.out or cwd / "dist"
-        lock = parsed.lock or files[0].parent / f"{slugify(name)}.lock.json"
+        # named after the first file, not the deck, so that renaming the deck keeps its notes
+        lock = parsed.lock or files[0].parent / f"{files[0].stem}.lock.json"
     else:
         if parsed.deck or parsed.deck_version or parsed.lock:
             raise UsageError("error: --deck, --version and --lock go with FILE...; decks.toml sets them for its decks")
@@ -148,6 +149,9 @@ def _markdown_files(paths: list[Path]) -> list[Path]:
 
 
 def _summarise(command: str, results: list[DeckResult], reporter: Reporter, options: BuildOptions) -> int:
+    if reporter.errors:
+        print(f"{len(reporter.errors)} error(s): nothing was written", file=sys.stderr)
+        return 1
     for result in results:
         print(f"{result.spec.name} {result.spec.version}: {result.notes} notes ({result.new} new, "
               f"{result.changed} changed), {result.media} media, "
@@ -155,9 +159,6 @@ def _summarise(command: str, results: list[DeckResult], reporter: Reporter, opti
         if result.retired:
             print(f"  {result.retired} note(s) left the sources; Anki keeps them in your collection until "
                   "you delete them there")
-    if reporter.errors:
-        print(f"{len(reporter.errors)} error(s): nothing was written", file=sys.stderr)
-        return 1
     if command == "build":
         for result in results:
             print(f"wrote {display_path(result.apkg_path, Path.cwd())}")

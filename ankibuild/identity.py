@@ -35,6 +35,7 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
             result[index] = _carry(locked[draft.key], draft, now)
 
     vanished = {key: note for key, note in locked.items() if key not in keys}
+    renamed: dict[str, str] = {}  # old key -> new key
     for index, draft in enumerate(drafts):
         if index in result:
             continue
@@ -42,7 +43,22 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
         if len(matches) > 1:  # several cards with the same text: the one whose own heading is unchanged
             matches = [key for key in matches if _leaf(key) == _leaf(draft.key)]
         if len(matches) == 1:
+            renamed[matches[0]] = draft.key
             result[index] = _carry(vanished.pop(matches[0]), draft, now)
+
+    # A card whose own heading is unchanged follows a renamed ancestor, edited or not: the renames
+    # found above say which heading paths became which.
+    moves = _path_moves(renamed)
+    for index, draft in enumerate(drafts):
+        if index in result:
+            continue
+        path = draft.key.split(" › ")
+        for new_prefix, old_prefix in moves:
+            if path[:len(new_prefix)] == new_prefix:
+                old_key = " › ".join(old_prefix + path[len(new_prefix):])
+                if old_key in vanished:
+                    result[index] = _carry(vanished.pop(old_key), draft, now)
+                    break
 
     used_guids = {note.guid for note in result.values()}
     for index, draft in enumerate(drafts):
@@ -53,6 +69,18 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
         result[index] = LockedNote(guid, next_id, now, draft.fields_hash, draft.body_hash)
         next_id += 1
     return [result[index] for index in range(len(drafts))]
+
+
+def _path_moves(renamed: dict[str, str]) -> list[tuple[list[str], list[str]]]:
+    """(new heading path prefix, old prefix) pairs, longest first: `A › B › C` renamed to `A › X › C`
+    means the subtree `A › X` was `A › B`."""
+    moves = []
+    for old, new in renamed.items():
+        old_path, new_path = old.split(" › "), new.split(" › ")
+        while len(old_path) > 1 and len(new_path) > 1 and old_path[-1] == new_path[-1]:
+            old_path, new_path = old_path[:-1], new_path[:-1]
+        moves.append((new_path, old_path))
+    return sorted(moves, key=lambda move: -len(move[0]))
 
 
 def _leaf(key: str) -> str:

@@ -32,6 +32,7 @@ LINK_TARGET = re.compile(r"""\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]
                          r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)""")  # `](url "title")`
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
 BACKTICKS = re.compile(r"`+")
+QUOTE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)+")
 LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
 OPENING_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
 MATHJAX_SKIPPED = {"script", "noscript", "style", "textarea", "pre", "code"}  # MathJax's skipHtmlTags
@@ -131,7 +132,7 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
             if end is None:
                 i = keep(i, i + 2)
                 continue
-            out.append(_token(masked, text[i + 2:end], line_at(i), text[i:i + 2], path, reporter))
+            out.append(_token(masked, _unquoted(text, i, text[i + 2:end]), line_at(i), text[i:i + 2], path, reporter))
             i = end + 2
         elif char == "\\":
             i = keep(i, i + 2)
@@ -151,11 +152,20 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
                                                    "write \\$ for a literal dollar sign")
                 i = keep(i, start)
                 continue
-            out.append(_token(masked, text[start:end], line_at(i), delimiter, path, reporter))
+            out.append(_token(masked, _unquoted(text, i, text[start:end]), line_at(i), delimiter, path, reporter))
             i = end + len(delimiter)
         else:
             i = keep(i, i + 1)
     return "".join(out)
+
+
+def _unquoted(text: str, start: int, latex: str) -> str:
+    """A formula that spans lines of a blockquote, without the `>` markers that begin its lines."""
+    if "\n" not in latex:
+        return latex
+    prefix = QUOTE_PREFIX.match(text, text.rfind("\n", 0, start) + 1)
+    depth = prefix.group(0).count(">") if prefix else 0
+    return re.sub(r"\n[ \t]*(?:>[ \t]?){1,%d}" % depth, "\n", latex) if depth else latex
 
 
 class _Scan:

@@ -129,7 +129,7 @@ def test_without_strict_the_card_shows_the_alt_text(project, anki):
 def test_a_failed_build_leaves_the_previous_deck_and_lock_untouched(project):
     project.write("n.md", "## A\ntext\n")
     apkg = project.build("n.md")
-    lock = project.root / "notes.lock.json"
+    lock = project.root / "n.lock.json"
     before = (apkg.read_bytes(), lock.read_bytes())
     project.write("n.md", "## A\nnew text\n\n## A\nduplicate\n")
     result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
@@ -141,7 +141,7 @@ def test_a_failed_build_leaves_the_previous_deck_and_lock_untouched(project):
 def test_an_interrupted_write_leaves_the_previous_deck_and_lock_untouched(project, monkeypatch):
     project.write("n.md", "## A\ntext\n")
     apkg = project.build("n.md")
-    lock = project.root / "notes.lock.json"
+    lock = project.root / "n.lock.json"
     before = (apkg.read_bytes(), lock.read_bytes())
     staged = []
 
@@ -162,18 +162,18 @@ def test_an_interrupted_write_leaves_the_previous_deck_and_lock_untouched(projec
 
 def test_a_damaged_lock_file_is_an_error_not_a_crash(project):
     project.write("n.md", "## A\ntext\n")
-    project.write("notes.lock.json", '{"format": 1,\n "decks": [\n')
+    project.write("n.lock.json", '{"format": 1,\n "decks": [\n')
     result = project.run("build", "n.md", "--deck", "Notes", "--offline")
     assert result.code == 1 and "Traceback" not in result.err
-    assert result.err.startswith("notes.lock.json:3: error: lock file is not valid JSON")
+    assert result.err.startswith("n.lock.json:3: error: lock file is not valid JSON")
 
 
 def test_a_lock_file_of_another_format_is_an_error(project):
     project.write("n.md", "## A\ntext\n")
-    project.write("notes.lock.json", '{"format": 99, "decks": {}}')
+    project.write("n.lock.json", '{"format": 99, "decks": {}}')
     result = project.run("build", "n.md", "--deck", "Notes", "--offline")
     assert result.code == 1
-    assert "notes.lock.json: error: lock file is damaged (format 99, expected 1); restore it from version control" \
+    assert "n.lock.json: error: lock file is damaged (format 99, expected 1); restore it from version control" \
         in result.err
 
 
@@ -197,10 +197,10 @@ def test_a_new_note_type_id_may_change_the_fields(project, monkeypatch):
     monkeypatch.setattr(build_module, "NOTE_TYPE", changed)
     result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
     assert result.code == 0, result.err
-    assert result.err.startswith("notes.lock.json: warning: the note type is now 'ankibuild note v2' "
+    assert result.err.startswith("n.lock.json: warning: the note type is now 'ankibuild note v2' "
                                  "(1764000000002), was 'ankibuild note v1' (1764000000001): notes already in a "
                                  "collection keep the old type and no longer update")
-    lock = json.loads((project.root / "notes.lock.json").read_text())
+    lock = json.loads((project.root / "n.lock.json").read_text())
     assert lock["note_type"]["id"] == NOTE_TYPE.id + 1 and lock["note_type"]["fields"][-1] == "Hint"
 
 

@@ -131,3 +131,12 @@ def test_code_elements_keyboard_keys_and_link_titles_hold_no_math(project, anki)
     assert "x = a*b*c  # __init__ $5 and $6" in answer
     assert "Price <code>$5 or $6</code>, and <kbd>$HOME</kbd> vs <kbd>$PATH</kbd>." in answer
     assert '<a href="https://e.org" title="costs $5">price</a> and then \\(x\\) here.' in answer
+
+
+def test_a_formula_in_a_blockquote_loses_the_quote_markers(project, anki):
+    project.write("q.md", "## Q\n> Note: the loss is\n> $$\n> L = \\frac{1}{2}\\|x\\|^2\n> $$\n"
+                          "> and the cost: $\n> c = a + b\n> $\n")
+    anki.import_deck(project.build("q.md"))
+    answer = anki.card_html("Q")[1]
+    assert "\\[\nL = \\frac{1}{2}\\|x\\|^2\n\\]" in answer and "the cost: \\(\nc = a + b\n\\)" in answer
+    assert "&gt;" not in answer

@@ -258,3 +258,9 @@ def test_reference_links_defined_under_another_card_resolve(project, anki):
     anki.import_deck(project.build("r.md"))
     assert '<a href="https://example.org/focal" title="Focal">the paper</a>' in anki.note("A")["Answer"]
     assert anki.note("B")["Answer"] == "<p>More.</p>"
+
+
+def test_headings_differing_only_in_symbols_get_distinct_tags(project, anki):
+    project.write("l.md", "## C\nA language.\n\n## C++\nAnother.\n\n## C#\nAnd another.\n")
+    anki.import_deck(project.build("l.md"))
+    assert sorted(tag for note in anki.notes() for tag in note.tags) == ["c", "c_plus_plus", "c_sharp"]

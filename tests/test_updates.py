@@ -107,11 +107,11 @@ def test_a_removed_card_is_reported_and_the_others_stay(studied):
 
 def test_the_lock_records_identity_hash_and_mtime(project):
     rebuild(project, NOTES)
-    lock = json.loads((project.root / "notes.lock.json").read_text())
+    lock = json.loads((project.root / "vision.lock.json").read_text())
     focal = lock["decks"]["Notes"]["Focal loss"]
     assert set(focal) == {"guid", "note_id", "mtime", "fields_hash", "body_hash"}
     rebuild(project, NOTES.replace("easy", "easy, abundant"))
-    edited = json.loads((project.root / "notes.lock.json").read_text())["decks"]["Notes"]
+    edited = json.loads((project.root / "vision.lock.json").read_text())["decks"]["Notes"]
     assert edited["Focal loss"]["guid"] == focal["guid"] and edited["Focal loss"]["note_id"] == focal["note_id"]
     assert edited["Focal loss"]["mtime"] > focal["mtime"]
     assert edited["Softmax"] == lock["decks"]["Notes"]["Softmax"]
@@ -137,7 +137,7 @@ def test_the_same_sources_and_lock_build_identically_elsewhere_and_later(project
     first = rebuild(project, NOTES).read_bytes()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    for name in ("vision.md", "notes.lock.json"):
+    for name in ("vision.md", "vision.lock.json"):
         (elsewhere / name).write_bytes((project.root / name).read_bytes())
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 86_400 * 365))
     project.root = elsewhere
@@ -176,10 +176,9 @@ def test_windows_line_endings_build_the_same_deck(project):
 def test_renaming_the_deck_keeps_every_note(studied):
     project, anki = studied
     before = guids(anki)
-    result = project.run("build", "vision.md", "--deck", "Vision", "--lock", "notes.lock.json", "--out", "dist",
-                         "--offline")
+    result = project.run("build", "vision.md", "--deck", "Vision", "--out", "dist", "--offline")
     assert result.code == 0
-    assert "notes.lock.json: warning: deck 'Notes' is now called 'Vision'; its notes keep their identities" \
+    assert "vision.lock.json: warning: deck 'Notes' is now called 'Vision'; its notes keep their identities" \
         in result.err
     log = anki.import_deck(project.root / "dist" / "vision-0.1.0.apkg")
     assert not log.new and guids(anki) == before
@@ -202,3 +201,18 @@ def test_an_id_on_the_line_below_the_heading_is_the_key_too(project, anki):
     before = guids(anki)["Focal loss"]
     log = anki.import_deck(rebuild(project, "## Focal loss (RetinaNet)\n{: #focal}\nDown-weights easy ones.\n"))
     assert (len(log.new), len(log.updated)) == (0, 1) and guids(anki)["Focal loss (RetinaNet)"] == before
+
+
+def test_children_follow_a_renamed_parent_even_with_identical_or_edited_answers(project, anki):
+    notes = ("# Sorting\n## Merge sort\nSplit, sort halves, merge.\n### Complexity\n$O(n \\log n)$\n"
+             "## Heap sort\nBuild a heap, pop the maximum.\n### Complexity\n$O(n \\log n)$\n"
+             "# Optimisation\n## Optimizers\nUpdate rules.\n### Adam\nFirst and second moments.\n")
+    project.write("algo.md", notes)
+    anki.import_deck(project.build("algo.md"))
+    before = sorted(note.guid for note in anki.notes())
+    renamed = (notes.replace("# Sorting", "# Sorting algorithms").replace("## Optimizers", "## Optimisers")
+               .replace("First and second moments.", "First and second moments, bias-corrected."))
+    project.write("algo.md", renamed)
+    log = anki.import_deck(project.build("algo.md"))
+    assert (len(log.new), len(log.updated)) == (0, 6)
+    assert sorted(note.guid for note in anki.notes()) == before
