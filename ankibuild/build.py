@@ -87,7 +87,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
         previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
-        identities = assign_identities(spec.name, [Draft(n.key, n.fields_hash, n.body_hash) for n in notes],
+        identities = assign_identities(spec.name, [Draft(n.key, n.card.heading_path, n.fields_hash, n.body_hash) for n in notes],
                                        previous, now, next_id)
         next_id = max([next_id] + [identity.note_id + 1 for identity in identities])
         new_lock.decks[spec.name] = {note.key: identity for note, identity in zip(notes, identities)}

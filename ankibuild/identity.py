@@ -14,51 +14,56 @@ import genanki
 
 from .lock import LockedNote
 
+Heading = tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class Draft:
     """What identity needs to know about a note before it has one."""
 
     key: str
+    heading: Heading
     fields_hash: str
     body_hash: str
 
 
 def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNote], now: int,
                       next_id: int) -> list[LockedNote]:
-    """Identities for `drafts`, in order: kept by key, then by unchanged text (a renamed heading), else
-    new, numbered from `next_id` (note ids must not collide across the decks of one lock)."""
+    """Identities for `drafts`, in order, numbered from `next_id` for new notes (note ids must not
+    collide across the decks of one lock). A draft keeps the identity of the locked note with:
+    1. the same key;
+    2. else the same text, a renamed or moved heading (among several, the one with the same own heading);
+    3. else the same heading below a renamed chapter or topic (edited or not): a rename found in 1
+       or 2 whose old heading is gone and whose new one did not exist before.
+    A draft that matches none is a new note: at worst a duplicate, never another card's history."""
     keys = {draft.key for draft in drafts}
     result: dict[int, LockedNote] = {}
+    renames: list[tuple[Heading, Heading]] = []
     for index, draft in enumerate(drafts):
         if draft.key in locked:
-            result[index] = _carry(locked[draft.key], draft, now)
+            previous = locked[draft.key]
+            result[index] = _carry(previous, draft, now)
+            renames.append((_heading(draft.key, previous), draft.heading))
 
     vanished = {key: note for key, note in locked.items() if key not in keys}
-    renamed: dict[str, str] = {}  # old key -> new key
     for index, draft in enumerate(drafts):
         if index in result:
             continue
         matches = [key for key, note in vanished.items() if note.body_hash == draft.body_hash]
-        if len(matches) > 1:  # several cards with the same text: the one whose own heading is unchanged
-            matches = [key for key in matches if _leaf(key) == _leaf(draft.key)]
+        if len(matches) > 1:
+            matches = [key for key in matches if _heading(key, vanished[key])[-1] == draft.heading[-1]]
         if len(matches) == 1:
-            renamed[matches[0]] = draft.key
-            result[index] = _carry(vanished.pop(matches[0]), draft, now)
+            previous = vanished.pop(matches[0])
+            result[index] = _carry(previous, draft, now)
+            renames.append((_heading(matches[0], previous), draft.heading))
 
-    # A card whose own heading is unchanged follows a renamed ancestor, edited or not: the renames
-    # found above say which heading paths became which.
-    moves = _path_moves(renamed)
-    for index, draft in enumerate(drafts):
-        if index in result:
-            continue
-        path = draft.key.split(" › ")
-        for new_prefix, old_prefix in moves:
-            if path[:len(new_prefix)] == new_prefix:
-                old_key = " › ".join(old_prefix + path[len(new_prefix):])
+    by_heading = {_heading(key, note): key for key, note in vanished.items()}
+    for new_prefix, old_prefix in _ancestor_renames(renames, locked, drafts):
+        for index, draft in enumerate(drafts):
+            if index not in result and draft.heading[:len(new_prefix)] == new_prefix:
+                old_key = by_heading.get(old_prefix + draft.heading[len(new_prefix):])
                 if old_key in vanished:
                     result[index] = _carry(vanished.pop(old_key), draft, now)
-                    break
 
     used_guids = {note.guid for note in result.values()}
     for index, draft in enumerate(drafts):
@@ -66,31 +71,35 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
             continue
         guid = _fresh_guid(deck, draft.key, used_guids)
         used_guids.add(guid)
-        result[index] = LockedNote(guid, next_id, now, draft.fields_hash, draft.body_hash)
+        result[index] = LockedNote(guid, next_id, now, draft.fields_hash, draft.body_hash, draft.heading)
         next_id += 1
     return [result[index] for index in range(len(drafts))]
 
 
-def _path_moves(renamed: dict[str, str]) -> list[tuple[list[str], list[str]]]:
-    """(new heading path prefix, old prefix) pairs, longest first: `A › B › C` renamed to `A › X › C`
-    means the subtree `A › X` was `A › B`."""
-    moves = []
-    for old, new in renamed.items():
-        old_path, new_path = old.split(" › "), new.split(" › ")
-        while len(old_path) > 1 and len(new_path) > 1 and old_path[-1] == new_path[-1]:
-            old_path, new_path = old_path[:-1], new_path[:-1]
-        moves.append((new_path, old_path))
-    return sorted(moves, key=lambda move: -len(move[0]))
+def _ancestor_renames(renames: list[tuple[Heading, Heading]], locked: dict[str, LockedNote],
+                      drafts: list[Draft]) -> list[tuple[Heading, Heading]]:
+    """(new prefix, old prefix) of the heading paths that were renamed, longest first: `A › B › C`
+    that became `A › X › C` means `A › B` became `A › X`, if `A › B` is gone and `A › X` is new."""
+    before = {heading[:size] for key, note in locked.items()
+              for heading in [_heading(key, note)] for size in range(len(heading) + 1)}
+    now = {draft.heading[:size] for draft in drafts for size in range(len(draft.heading) + 1)}
+    found = set()
+    for old, new in renames:
+        while old and new and old[-1] == new[-1]:
+            old, new = old[:-1], new[:-1]
+        if old != new and old not in now and new not in before:
+            found.add((new, old))
+    return sorted(found, key=lambda rename: -len(rename[0]))
 
 
-def _leaf(key: str) -> str:
-    """The card's own heading in a key such as `Basics › Losses › Huber`."""
-    return key.rsplit(" › ", 1)[-1]
+def _heading(key: str, note: LockedNote) -> Heading:
+    """A locked note's heading path (locks written before it was recorded: from the key)."""
+    return note.heading or tuple(key.split(" › "))
 
 
 def _carry(previous: LockedNote, draft: Draft, now: int) -> LockedNote:
     mtime = previous.mtime if previous.fields_hash == draft.fields_hash else max(now, previous.mtime + 1)
-    return LockedNote(previous.guid, previous.note_id, mtime, draft.fields_hash, draft.body_hash)
+    return LockedNote(previous.guid, previous.note_id, mtime, draft.fields_hash, draft.body_hash, draft.heading)
 
 
 def _fresh_guid(deck: str, key: str, used: set[str]) -> str:

@@ -24,6 +24,7 @@ class LockedNote:
     mtime: int
     fields_hash: str
     body_hash: str
+    heading: tuple[str, ...] = ()  # the heading path, to tell a renamed chapter from a moved card
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def load_lock(path: Path, reporter: Reporter) -> Lock:
         note_type = data.get("note_type")
         return Lock(
             note_type=LockedNoteType(**{**note_type, "fields": tuple(note_type["fields"])}) if note_type else None,
-            decks={deck: {key: LockedNote(**note) for key, note in notes.items()}
+            decks={deck: {key: _locked_note(note) for key, note in notes.items()}
                    for deck, notes in data.get("decks", {}).items()},
         )
     except json.JSONDecodeError as err:
@@ -69,3 +70,14 @@ def load_lock(path: Path, reporter: Reporter) -> Lock:
     except (TypeError, ValueError, KeyError, AttributeError) as err:
         reporter.error(path, 0, f"lock file is damaged ({err}); restore it from version control")
     return Lock()
+
+
+def _locked_note(data: dict) -> LockedNote:
+    """One note's entry, checked: a hand-edited lock must fail with a message, not deep in the build."""
+    note = LockedNote(**{**data, "heading": tuple(data.get("heading", ()))})
+    for name, kind in (("guid", str), ("note_id", int), ("mtime", int), ("fields_hash", str), ("body_hash", str)):
+        if not isinstance(getattr(note, name), kind):
+            raise ValueError(f"{name} {getattr(note, name)!r} is not a{'n' if kind is int else ''} {kind.__name__}")
+    if not all(isinstance(part, str) for part in note.heading):
+        raise ValueError(f"heading {note.heading!r} is not a list of strings")
+    return note

@@ -32,7 +32,7 @@ LINK_TARGET = re.compile(r"""\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]
                          r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)""")  # `](url "title")`
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
 BACKTICKS = re.compile(r"`+")
-QUOTE_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)+")
+LINE_BREAK = re.compile(r"<br\s*/?>|<wbr\s*/?>", re.IGNORECASE)
 LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
 OPENING_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
 MATHJAX_SKIPPED = {"script", "noscript", "style", "textarea", "pre", "code"}  # MathJax's skipHtmlTags
@@ -132,7 +132,7 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
             if end is None:
                 i = keep(i, i + 2)
                 continue
-            out.append(_token(masked, _unquoted(text, i, text[i + 2:end]), line_at(i), text[i:i + 2], path, reporter))
+            out.append(_token(masked, _as_mathjax_reads(text[i + 2:end]), line_at(i), text[i:i + 2], path, reporter))
             i = end + 2
         elif char == "\\":
             i = keep(i, i + 2)
@@ -152,20 +152,19 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
                                                    "write \\$ for a literal dollar sign")
                 i = keep(i, start)
                 continue
-            out.append(_token(masked, _unquoted(text, i, text[start:end]), line_at(i), delimiter, path, reporter))
+            out.append(_token(masked, _as_mathjax_reads(text[start:end]), line_at(i), delimiter, path, reporter))
             i = end + len(delimiter)
         else:
             i = keep(i, i + 1)
     return "".join(out)
 
 
-def _unquoted(text: str, start: int, latex: str) -> str:
-    """A formula that spans lines of a blockquote, without the `>` markers that begin its lines."""
-    if "\n" not in latex:
-        return latex
-    prefix = QUOTE_PREFIX.match(text, text.rfind("\n", 0, start) + 1)
-    depth = prefix.group(0).count(">") if prefix else 0
-    return re.sub(r"\n[ \t]*(?:>[ \t]?){1,%d}" % depth, "\n", latex) if depth else latex
+def _as_mathjax_reads(latex: str) -> str:
+    """The formula MathJax would read on the rendered page: blockquote markers that begin its lines
+    (CommonMark strips them) and comments are gone, and `<br>` is a line break."""
+    latex = re.sub(r"\n[ \t]*(?:>[ \t]?)+", "\n", latex)
+    latex = re.sub(r"<!--.*?-->", "", latex, flags=re.DOTALL)
+    return LINE_BREAK.sub("\n", latex)
 
 
 class _Scan:
@@ -190,11 +189,22 @@ class _Scan:
         while i < limit:
             if text.startswith(closer, i):
                 return i
-            if text[i] == "<" and (tag := HTML_TAG.match(text, i)) and not LINE_BREAK_TAG.match(tag.group(0)):
+            if self._ends_text(i):
                 break
             i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
         self.failed[closer] = i
         return None
+
+    def _ends_text(self, i: int) -> bool:
+        """Whether position i starts an element (a tag other than `<br>`, a code span, a link target):
+        MathJax sees the text around it as separate strings, so no formula reaches across it."""
+        char = self.text[i]
+        if char == "<":
+            tag = HTML_TAG.match(self.text, i)
+            return bool(tag) and not LINE_BREAK_TAG.match(tag.group(0))
+        if char == "`":
+            return self.code_span_end(i) > BACKTICKS.match(self.text, i).end()
+        return char == "]" and bool(LINK_TARGET.match(self.text, i))
 
     def code_span_end(self, start: int) -> int:
         """End of the code span opened by the backtick run at `start`, or of the run if none closes it."""

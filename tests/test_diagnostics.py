@@ -177,6 +177,19 @@ def test_a_lock_file_of_another_format_is_an_error(project):
         in result.err
 
 
+def test_a_lock_file_with_a_value_of_the_wrong_kind_is_an_error(project):
+    project.write("n.md", "## A\ntext\n")
+    project.build("n.md")
+    lock = project.root / "n.lock.json"
+    data = json.loads(lock.read_text())
+    data["decks"]["Notes"]["A"]["note_id"] = "x"
+    lock.write_text(json.dumps(data))
+    result = project.run("build", "n.md", "--deck", "Notes", "--offline")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "n.lock.json: error: lock file is damaged (note_id 'x' is not an int); restore it from version control" \
+        in result.err
+
+
 def test_changing_the_note_type_fields_without_a_new_id_fails_the_build(project, monkeypatch):
     project.write("n.md", "## A\ntext\n")
     apkg = project.build("n.md")

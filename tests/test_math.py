@@ -140,3 +140,21 @@ def test_a_formula_in_a_blockquote_loses_the_quote_markers(project, anki):
     answer = anki.card_html("Q")[1]
     assert "\\[\nL = \\frac{1}{2}\\|x\\|^2\n\\]" in answer and "the cost: \\(\nc = a + b\n\\)" in answer
     assert "&gt;" not in answer
+
+
+def test_a_lone_dollar_never_pairs_across_code_or_a_link(project, anki):
+    project.write("d.md", "## Q\nIt costs $5 to set `$PATH` and the rate is $r$.\n\n"
+                          "A $5 fee, see [docs](https://x.org \"fees in $\") for $x$.\n")
+    result = project.run("build", "d.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert result.err.count("'$' has no closing '$'") == 2
+    anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
+    answer = anki.card_html("Q")[1]
+    assert r"It costs $5 to set <code>$PATH</code> and the rate is \(r\)." in answer
+    assert 'A $5 fee, see <a href="https://x.org" title="fees in $">docs</a> for \\(x\\).' in answer
+
+
+def test_line_breaks_comments_and_nested_quote_markers_are_read_as_mathjax_would(project, anki):
+    project.write("b.md", "## Q\n$a + b<br>\n= c <!-- note --> + d$ and\n\n- > $x\n  > = y$\n")
+    anki.import_deck(project.build("b.md"))
+    answer = anki.card_html("Q")[1]
+    assert "\\(a + b\n\n= c  + d\\) and" in answer and "\\[x\n= y\\]" in answer

@@ -24,7 +24,8 @@ MARKDOWNISH = joined(list("ab xy#*_`$\\{}[]()<>!|-+=.:1\n\t")
                      + ["\n\n", "```", "$$", "<!--", "-->", "<img src=", "](", "## ", "\\$", "![x](y.png)"], 120)
 LATEX = joined(list("ab_^*{}<>&=+- |()\n") + ["\\frac", "\\{", "\\}", "\\sum", "\\\\"], 30) \
     .filter(lambda s: s.strip() and not re.search(r"\n[ \t]*\n", f"\n{s}\n")  # a blank line ends a paragraph
-            and not HTML_TAG.search(s))  # as in MathJax, an HTML tag ends the text a formula can span
+            and not HTML_TAG.search(s)  # as in MathJax, an HTML tag ends the text a formula can span
+            and not re.search(r"(?:^|\n)[ \t]*>", s))  # a line starting with > is a blockquote marker
 
 
 # tmp_path is shared by the examples of one test on purpose: each example rewrites the same note.

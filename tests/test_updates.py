@@ -109,7 +109,7 @@ def test_the_lock_records_identity_hash_and_mtime(project):
     rebuild(project, NOTES)
     lock = json.loads((project.root / "vision.lock.json").read_text())
     focal = lock["decks"]["Notes"]["Focal loss"]
-    assert set(focal) == {"guid", "note_id", "mtime", "fields_hash", "body_hash"}
+    assert set(focal) == {"guid", "note_id", "mtime", "fields_hash", "body_hash", "heading"}
     rebuild(project, NOTES.replace("easy", "easy, abundant"))
     edited = json.loads((project.root / "vision.lock.json").read_text())["decks"]["Notes"]
     assert edited["Focal loss"]["guid"] == focal["guid"] and edited["Focal loss"]["note_id"] == focal["note_id"]
@@ -215,4 +215,31 @@ def test_children_follow_a_renamed_parent_even_with_identical_or_edited_answers(
     project.write("algo.md", renamed)
     log = anki.import_deck(project.build("algo.md"))
     assert (len(log.new), len(log.updated)) == (0, 6)
+    assert sorted(note.guid for note in anki.notes()) == before
+
+
+def test_a_card_moved_to_another_chapter_lends_its_history_to_no_one(project, anki):
+    before = ("# Losses\n## Hinge\nMargin loss.\n## Huber\nQuadratic, then linear.\n"
+              "## Example\nA worked example of the hinge loss.\n# Metrics\n## MAE\nMean absolute error.\n")
+    project.write("m.md", before)
+    anki.import_deck(project.build("m.md"))
+    anki.review("Example")
+    after = ("# Losses\n## Hinge\nMargin loss.\n# Metrics\n## MAE\nMean absolute error.\n"
+             "## Huber\nQuadratic, then linear.\n## Example\nPrecision and recall on a toy set.\n")
+    project.write("m.md", after)
+    log = anki.import_deck(project.build("m.md"))
+    assert (len(log.new), len(log.updated)) == (1, 1)  # the new example; Huber's breadcrumb
+    examples = {note["Answer"]: note.cards()[0].reps for note in anki.notes('"Question:Example"')}
+    assert examples == {"<p>A worked example of the hinge loss.</p>": 1, "<p>Precision and recall on a toy set.</p>": 0}
+
+
+def test_children_of_a_chapter_with_an_explicit_id_follow_its_rename(project, anki):
+    notes = "# Chapter {#ch}\nIntro.\n## One\nFirst.\n## Two\nSecond.\n# Other\n## Three\nThird.\n"
+    project.write("c.md", notes)
+    anki.import_deck(project.build("c.md"))
+    before = sorted(note.guid for note in anki.notes())
+    project.write("c.md", notes.replace("# Chapter", "# Renamed chapter").replace("First.", "First, edited.")
+                  .replace("Second.", "Second, edited."))
+    log = anki.import_deck(project.build("c.md"))
+    assert (len(log.new), len(log.updated)) == (0, 3)
     assert sorted(note.guid for note in anki.notes()) == before
