@@ -51,7 +51,8 @@ class _Section:
 
 def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
     """Return the cards of one Markdown file in source order, reporting skipped content."""
-    lines, ids_below = _drop_navigation(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), path, reporter)
+    written = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines, ids_below = _drop_navigation(written, path, reporter)
     preamble: list[str] = []
     sections: list[_Section] = []
     closer: str | None = None
@@ -74,7 +75,7 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
         first = next(i for i, line in enumerate(preamble, start=1) if line.strip())
         reporter.warning(path, first, "text before the first heading belongs to no card; put it under a heading")
 
-    title_section = _document_title(sections)
+    title_section = _document_title(sections, written)
     cards: list[SourceCard] = []
     stack: list[_Section] = []
     for index, section in enumerate(sections):
@@ -201,8 +202,12 @@ def _without_comments(text: str) -> str:
     return "".join(kept)
 
 
-def _document_title(sections: list[_Section]) -> _Section | None:
-    """The file's title: a first heading of level 1 when no other level-1 heading exists."""
-    if sections and sections[0].level == 1 and not any(s.level == 1 for s in sections[1:]):
-        return sections[0]
-    return None
+def _document_title(sections: list[_Section], written: list[str]) -> _Section | None:
+    """The file's title: a first heading of level 1 that is followed by a kramdown TOC marker, or
+    is the only level-1 heading. (With the marker, adding a `#` chapter later changes no card.)"""
+    if not sections or sections[0].level != 1:
+        return None
+    first = sections[0]
+    own_lines = written[first.line:sections[1].line - 1] if len(sections) > 1 else written[first.line:]
+    has_toc = any(TOC_MARKER.match(line) for line in own_lines)
+    return first if has_toc or not any(s.level == 1 for s in sections[1:]) else None

@@ -243,3 +243,14 @@ def test_children_of_a_chapter_with_an_explicit_id_follow_its_rename(project, an
     log = anki.import_deck(project.build("c.md"))
     assert (len(log.new), len(log.updated)) == (0, 3)
     assert sorted(note.guid for note in anki.notes()) == before
+
+
+def test_adding_a_chapter_to_a_flat_file_with_a_toc_changes_no_card(project, anki):
+    flat = "# Vision\n\n1. TOC\n{:toc}\n\n## Anchor boxes\nReference boxes.\n\n## NMS\nKeep the best box.\n"
+    project.write("v.md", flat)
+    anki.import_deck(project.build("v.md"))
+    project.write("v.md", flat.replace("Reference boxes.", "Reference boxes, edited.")
+                  + "\n# Appendix\n## Datasets\nCOCO.\n")
+    log = anki.import_deck(project.build("v.md"))
+    assert (len(log.new), len(log.updated)) == (1, 1)
+    assert anki.note("NMS").tags == ["nms"] and anki.note("Datasets").tags == ["appendix::datasets"]
