@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,7 +18,8 @@ from .diagnostics import Reporter
 from .fetch import FetchError, RemoteCache
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif"}
-MAX_MEDIA_BYTES = 100 * 2**20  # AnkiWeb media sync skips larger files
+MAX_MEDIA_BYTES = 100 * 2**20
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # AnkiWeb media sync skips larger files
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class MediaStore:
 
     def _local(self, src: str, where: Where) -> str | None:
         reference = unquote(urlsplit(src).path)
-        if os.path.isabs(reference) or reference.startswith(("/", "\\")) or (len(reference) > 1 and reference[1] == ":"):
+        if os.path.isabs(reference) or reference.startswith(("/", "\\")) or WINDOWS_DRIVE.match(reference):
             self.reporter.error(where.display, where.line,
                                 f"image '{src}' is an absolute path; write it relative to the note")
             return None
