@@ -18,8 +18,8 @@ from .diagnostics import Reporter
 from .fetch import FetchError, RemoteCache
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif"}
-MAX_MEDIA_BYTES = 100 * 2**20
-WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")  # AnkiWeb media sync skips larger files
+MAX_MEDIA_BYTES = 100 * 2**20  # AnkiWeb media sync skips larger files
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 @dataclass(frozen=True)
