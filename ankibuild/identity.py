@@ -32,9 +32,10 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
     """Identities for `drafts`, in order, numbered from `next_id` for new notes (note ids must not
     collide across the decks of one lock). A draft keeps the identity of the locked note with:
     1. the same key;
-    2. else the same text, a renamed or moved heading (among several, the one with the same own heading);
+    2. else the same text and own heading, a card moved (the text unique among the open cards);
     3. else the same heading below a renamed chapter or topic (edited or not): a rename found in 1
-       or 2 whose old heading is gone and whose new one did not exist before.
+       or 2 whose old heading is gone and whose new one did not exist before;
+    4. else the same text under another own heading, a renamed card (the text unique both ways).
     A draft that matches none is a new note: at worst a duplicate, never another card's history."""
     keys = {draft.key for draft in drafts}
     result: dict[int, LockedNote] = {}
@@ -46,24 +47,36 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
             renames.append((_heading(draft.key, previous), draft.heading))
 
     vanished = {key: note for key, note in locked.items() if key not in keys}
-    for index, draft in enumerate(drafts):
-        if index in result:
-            continue
-        matches = [key for key, note in vanished.items() if note.body_hash == draft.body_hash]
-        if len(matches) > 1:
-            matches = [key for key in matches if _heading(key, vanished[key])[-1] == draft.heading[-1]]
-        if len(matches) == 1:
-            previous = vanished.pop(matches[0])
-            result[index] = _carry(previous, draft, now)
-            renames.append((_heading(matches[0], previous), draft.heading))
 
-    by_heading = {_heading(key, note): key for key, note in vanished.items()}
-    for new_prefix, old_prefix in _ancestor_renames(renames, locked, drafts):
-        for index, draft in enumerate(drafts):
-            if index not in result and draft.heading[:len(new_prefix)] == new_prefix:
-                old_key = by_heading.get(old_prefix + draft.heading[len(new_prefix):])
-                if old_key in vanished:
-                    result[index] = _carry(vanished.pop(old_key), draft, now)
+    def match_text(same_heading: bool) -> None:
+        """Same text, unique both ways: a card moved (same own heading) or renamed (another one)."""
+        open_drafts = [i for i in range(len(drafts)) if i not in result]
+        for index in open_drafts:
+            draft = drafts[index]
+            def fits(heading: Heading) -> bool:
+                return (heading[-1] == draft.heading[-1]) == same_heading
+            matches = [key for key, note in vanished.items()
+                       if note.body_hash == draft.body_hash and fits(_heading(key, note))]
+            rivals = [i for i in open_drafts if i not in result and drafts[i].body_hash == draft.body_hash
+                      and (not same_heading or drafts[i].heading[-1] == draft.heading[-1])]
+            if len(matches) == 1 and len(rivals) == 1:
+                previous = vanished.pop(matches[0])
+                result[index] = _carry(previous, draft, now)
+                renames.append((_heading(matches[0], previous), draft.heading))
+
+    def follow_renamed_ancestors() -> None:
+        by_heading = {_heading(key, note): key for key, note in vanished.items()}
+        for new_prefix, old_prefix in _ancestor_renames(renames, locked, drafts):
+            for index, draft in enumerate(drafts):
+                if index not in result and draft.heading[:len(new_prefix)] == new_prefix:
+                    old_key = by_heading.get(old_prefix + draft.heading[len(new_prefix):])
+                    if old_key in vanished:
+                        result[index] = _carry(vanished.pop(old_key), draft, now)
+
+    match_text(same_heading=True)
+    follow_renamed_ancestors()
+    match_text(same_heading=False)
+    follow_renamed_ancestors()  # again, for the cards below a renamed card
 
     used_guids = {note.guid for note in result.values()}
     for index, draft in enumerate(drafts):
@@ -89,7 +102,7 @@ def _ancestor_renames(renames: list[tuple[Heading, Heading]], locked: dict[str, 
             old, new = old[:-1], new[:-1]
         if old != new and old not in now and new not in before:
             found.add((new, old))
-    return sorted(found, key=lambda rename: -len(rename[0]))
+    return sorted(found, key=lambda rename: (-len(rename[0]), rename))  # sorted fully: deterministic
 
 
 def _heading(key: str, note: LockedNote) -> Heading:

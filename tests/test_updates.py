@@ -254,3 +254,14 @@ def test_adding_a_chapter_to_a_flat_file_with_a_toc_changes_no_card(project, ank
     log = anki.import_deck(project.build("v.md"))
     assert (len(log.new), len(log.updated)) == (1, 1)
     assert anki.note("NMS").tags == ["nms"] and anki.note("Datasets").tags == ["appendix::datasets"]
+
+
+def test_a_new_card_with_the_same_text_never_takes_a_renamed_chapters_card(project, anki):
+    notes = "# A\n## X\nTODO\n## P\nReal p.\n# Other\n## Q\nq.\n"
+    project.write("a.md", notes)
+    anki.import_deck(project.build("a.md"))
+    anki.review("X")
+    project.write("a.md", notes.replace("# A", "# B").replace("TODO", "Real x.") + "## N\nTODO\n")
+    log = anki.import_deck(project.build("a.md"))
+    assert (len(log.new), len(log.updated)) == (1, 2)
+    assert anki.note("X").cards()[0].reps == 1 and anki.note("N").cards()[0].reps == 0
