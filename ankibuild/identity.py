@@ -28,7 +28,7 @@ class Draft:
 
 
 def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNote], now: int,
-                      next_id: int) -> list[LockedNote]:
+                      next_id: int, taken: dict[str, str | None]) -> list[LockedNote]:
     """Identities for `drafts`, in order, numbered from `next_id` for new notes (note ids must not
     collide across the decks of one lock). A draft keeps the identity of the locked note with:
     1. the same key;
@@ -36,7 +36,8 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
     3. else the same heading below a renamed chapter or topic (edited or not): a rename found in 1
        or 2 whose old heading is gone and whose new one did not exist before;
     4. else the same text under another own heading, a renamed card (the text unique both ways).
-    A draft that matches none is a new note: at worst a duplicate, never another card's history."""
+    A draft that matches none is a new note: at worst a duplicate, never another card's history. Its
+    GUID avoids `taken` ones (other decks' notes; notes that left the sources, unless with this key)."""
     keys = {draft.key for draft in drafts}
     result: dict[int, LockedNote] = {}
     renames: list[tuple[Heading, Heading]] = []
@@ -79,10 +80,11 @@ def assign_identities(deck: str, drafts: list[Draft], locked: dict[str, LockedNo
     follow_renamed_ancestors()  # again, for the cards below a renamed card
 
     used_guids = {note.guid for note in result.values()}
+    taken = {**taken, **{note.guid: key for key, note in vanished.items()}}
     for index, draft in enumerate(drafts):
         if index in result:
             continue
-        guid = _fresh_guid(deck, draft.key, used_guids)
+        guid = _fresh_guid(deck, draft.key, used_guids, taken)
         used_guids.add(guid)
         result[index] = LockedNote(guid, next_id, now, draft.fields_hash, draft.body_hash, draft.heading)
         next_id += 1
@@ -115,11 +117,12 @@ def _carry(previous: LockedNote, draft: Draft, now: int) -> LockedNote:
     return LockedNote(previous.guid, previous.note_id, mtime, draft.fields_hash, draft.body_hash, draft.heading)
 
 
-def _fresh_guid(deck: str, key: str, used: set[str]) -> str:
-    """genanki's GUID of (deck, key); salted only if a renamed note already carries that GUID."""
+def _fresh_guid(deck: str, key: str, used: set[str], taken: dict[str, str | None]) -> str:
+    """genanki's GUID of (deck, key); salted if another note carries or carried that GUID (a retired
+    note of this very key is the same card coming back, and gets its history back)."""
     guid = genanki.guid_for(deck, key)
     salt = 1
-    while guid in used:
+    while guid in used or (guid in taken and taken[guid] != key):
         guid = genanki.guid_for(deck, key, salt)
         salt += 1
     return guid

@@ -40,6 +40,8 @@ class LockedNoteType:
 class Lock:
     note_type: LockedNoteType | None = None
     decks: dict[str, dict[str, LockedNote]] = field(default_factory=dict)
+    # GUIDs of notes that left the sources (they stay in collections) -> the key they had last
+    retired: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = {
@@ -47,6 +49,7 @@ class Lock:
             "note_type": asdict(self.note_type) if self.note_type else None,
             "decks": {deck: {key: asdict(note) for key, note in sorted(notes.items())}
                       for deck, notes in sorted(self.decks.items())},
+            "retired": dict(sorted(self.retired.items())),
         }
         return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -64,6 +67,7 @@ def load_lock(path: Path, reporter: Reporter) -> Lock:
             note_type=LockedNoteType(**{**note_type, "fields": tuple(note_type["fields"])}) if note_type else None,
             decks={deck: {key: _locked_note(note) for key, note in notes.items()}
                    for deck, notes in data.get("decks", {}).items()},
+            retired={str(guid): str(key) for guid, key in data.get("retired", {}).items()},
         )
     except json.JSONDecodeError as err:
         reporter.error(path, err.lineno, f"lock file is not valid JSON ({err.msg}); restore it from version control")

@@ -265,3 +265,21 @@ def test_a_new_card_with_the_same_text_never_takes_a_renamed_chapters_card(proje
     log = anki.import_deck(project.build("a.md"))
     assert (len(log.new), len(log.updated)) == (1, 2)
     assert anki.note("X").cards()[0].reps == 1 and anki.note("N").cards()[0].reps == 0
+
+
+def test_a_new_card_never_reuses_the_guid_of_a_renamed_card_that_left(project, anki):
+    anki.import_deck(rebuild(project, "## Backprop\nThe chain rule.\n"))
+    anki.review("Backprop")
+    anki.import_deck(rebuild(project, "## Backpropagation\nThe chain rule.\n"))
+    log = anki.import_deck(rebuild(project, "## Backprop\nGradients flow backwards through the graph.\n"))
+    assert (len(log.new), len(log.updated)) == (1, 0)
+    assert anki.note("Backpropagation").cards()[0].reps == 1 and anki.note("Backprop").cards()[0].reps == 0
+
+
+def test_a_deleted_card_that_comes_back_gets_its_note_back(project, anki, monkeypatch):
+    anki.import_deck(rebuild(project, NOTES))
+    anki.review("Softmax")
+    rebuild(project, NOTES.split("\n## Softmax")[0] + "\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 60))  # a later day's build
+    log = anki.import_deck(rebuild(project, NOTES.replace("Exponentiate", "Exponentiate each logit")))
+    assert (len(log.new), len(log.updated)) == (0, 1) and anki.note("Softmax").cards()[0].reps == 1
