@@ -87,17 +87,11 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
         previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
-        taken: dict[str, str | None] = {**new_lock.retired, **{
-            note.guid: None for deck, locked in new_lock.decks.items() if deck != spec.name and locked is not previous
-            for note in locked.values()}}
         identities = assign_identities(spec.name, [Draft(n.key, n.card.heading_path, n.fields_hash, n.body_hash)
-                                                   for n in notes], previous, now, next_id, taken)
+                                                   for n in notes], previous, now, next_id,
+                                       new_lock.taken_guids(spec.name))
         next_id = max([next_id] + [identity.note_id + 1 for identity in identities])
-        new_lock.decks[spec.name] = {note.key: identity for note, identity in zip(notes, identities)}
-        kept = {identity.guid for identity in identities}
-        new_lock.retired.update({note.guid: key for key, note in previous.items() if note.guid not in kept})
-        for guid in kept:
-            new_lock.retired.pop(guid, None)
+        new_lock.record(spec.name, {note.key: identity for note, identity in zip(notes, identities)}, previous)
         apkg_path, manifest_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
         results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(media.files), warnings,

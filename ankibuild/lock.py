@@ -43,6 +43,20 @@ class Lock:
     # GUIDs of notes that left the sources (they stay in collections) -> the key they had last
     retired: dict[str, str] = field(default_factory=dict)
 
+    def taken_guids(self, deck: str) -> dict[str, str | None]:
+        """GUIDs a new note of `deck` must not take: other decks' notes (None), and notes that left
+        the sources (with the key they had, so that the same card coming back may take its own)."""
+        others = {note.guid: None for name, notes in self.decks.items() if name != deck for note in notes.values()}
+        return {**self.retired, **others}
+
+    def record(self, deck: str, notes: dict[str, LockedNote], previous: dict[str, LockedNote]) -> None:
+        """Store the deck's notes, and retire the GUIDs of its previous notes that left the sources."""
+        self.decks[deck] = notes
+        kept = {note.guid for note in notes.values()}
+        self.retired.update({note.guid: key for key, note in previous.items() if note.guid not in kept})
+        for guid in kept:
+            self.retired.pop(guid, None)
+
     def to_json(self) -> str:
         data = {
             "format": FORMAT,

@@ -283,3 +283,13 @@ def test_a_deleted_card_that_comes_back_gets_its_note_back(project, anki, monkey
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 60))  # a later day's build
     log = anki.import_deck(rebuild(project, NOTES.replace("Exponentiate", "Exponentiate each logit")))
     assert (len(log.new), len(log.updated)) == (0, 1) and anki.note("Softmax").cards()[0].reps == 1
+
+
+def test_a_new_deck_under_a_renamed_decks_old_name_gets_guids_of_its_own(project):
+    project.write("a.md", "## Convolution\nSliding dot products.\n\n## Pooling\nDownsampling.\n")
+    project.write("b.md", "## Convolution\nA new course's answer.\n\n## Pooling\nAnother.\n")
+    for deck, file in (("Vision", "a.md"), ("Vision 2023", "a.md"), ("Vision", "b.md")):
+        assert project.run("build", file, "--deck", deck, "--lock", "l.json", "--offline").code == 0
+    decks = json.loads((project.root / "l.json").read_text())["decks"]
+    old, new = ({note["guid"] for note in decks[name].values()} for name in ("Vision 2023", "Vision"))
+    assert len(old) == len(new) == 2 and not old & new
