@@ -163,9 +163,9 @@ def _previous_notes(spec: DeckSpec, specs: list[DeckSpec], lock: Lock, new_lock:
     if spec.name in lock.decks:
         return lock.decks[spec.name]
     built = {other.name for other in specs}
-    keys = {note.key for note in notes}
-    renamed = [name for name, locked in lock.decks.items()
-               if name not in built and name in new_lock.decks and _mostly_same(keys, set(locked))]
+    cards = {(note.key, note.body_hash) for note in notes}
+    renamed = [name for name, locked in lock.decks.items() if name not in built and name in new_lock.decks
+               and _mostly_same(cards, {(key, note.body_hash) for key, note in locked.items()})]
     if len(renamed) != 1:
         return {}
     reporter.warning(lock_path, 0, f"deck '{renamed[0]}' is now called '{spec.name}'; its notes keep their "
@@ -174,10 +174,11 @@ def _previous_notes(spec: DeckSpec, specs: list[DeckSpec], lock: Lock, new_lock:
     return lock.decks[renamed[0]]
 
 
-def _mostly_same(keys: set[str], other: set[str]) -> bool:
-    """Whether two decks' card keys overlap enough (80% of each) to be one deck under a new name."""
-    common = len(keys & other)
-    return bool(common) and common >= 0.8 * len(keys) and common >= 0.8 * len(other)
+def _mostly_same(cards: set[tuple[str, str]], other: set[tuple[str, str]]) -> bool:
+    """Whether two decks share enough cards, same key and same text (80% of each), to be one deck
+    under a new name rather than two decks that happen to have the same headings."""
+    common = len(cards & other)
+    return bool(common) and common >= 0.8 * len(cards) and common >= 0.8 * len(other)
 
 
 def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> tuple[int, int, int]:
