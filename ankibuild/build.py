@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import DeckSpec
-from .diagnostics import Reporter
+from .diagnostics import Reporter, display_path
 from .fetch import RemoteCache
 from .files import replace_all
 from .identity import Draft, assign_identities
@@ -222,14 +222,6 @@ def _read(path: Path, display: str, reporter: Reporter) -> str | None:
     except OSError as err:
         reporter.error(display, 0, f"cannot read the file: {err.strerror}")
     return None
-
-
-def display_path(path: Path, root: Path) -> str:
-    """The path as the user should see it: relative to `root` when inside it, else as given."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _tag(heading: str) -> str:

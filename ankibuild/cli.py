@@ -11,9 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from .build import BuildOptions, DeckResult, build, display_path
+from .build import BuildOptions, DeckResult, build
 from .config import DeckSpec, check_version, load_project
-from .diagnostics import Reporter, UsageError
+from .diagnostics import Reporter, UsageError, display_path
 from .manifest import compare, read_manifest
 
 COMMANDS = ("build", "check", "diff")

@@ -57,3 +57,11 @@ class Reporter:
         files = {d.path: index for index, d in reversed(list(enumerate(self.items)))}
         for diagnostic in sorted(self.items, key=lambda d: (files[d.path], d.line)):
             print(diagnostic, file=stream or sys.stderr)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as the user should see it: relative to `root` when inside it, else as given."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

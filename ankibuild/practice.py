@@ -1,0 +1,220 @@
+"""Run the project's problem generators: load each family, make problem i from (seed, family, i),
+and check what comes back, so a broken generator is an error naming the family and the problem.
+
+Problem i depends only on (seed, family name, i), never on the count: raising the count adds
+problems and lowering it retires the last ones, and every other problem stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import json
+import math
+import sys
+import traceback
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+
+import numpy as np
+
+from .diagnostics import Reporter, display_path
+from .problem import Figure, Problem
+
+PACKAGE = "ankibuild_generators"  # the name `generators/` is imported under: never shadows a user's package
+MAX_FIGURE_INCHES = 12.0
+
+
+@dataclass(frozen=True)
+class Family:
+    """A loaded generator module."""
+
+    name: str
+    title: str
+    path: Path
+    module: ModuleType
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Problem `index` (0-based) of a family, with the seed that made it."""
+
+    family: Family
+    seed: int
+    index: int
+    problem: Problem
+
+
+def rng_for(seed: int, family: str, index: int) -> np.random.Generator:
+    """The problem's own random stream: independent of the count and of the other families."""
+    return np.random.default_rng([seed, zlib.crc32(family.encode()), index])
+
+
+def load_family(directory: Path, name: str, reporter: Reporter) -> Family | None:
+    """Import `directory/name.py` from the package opened by open_package; report why it cannot be used."""
+    path = directory / f"{name}.py"
+    display = display_path(path, Path.cwd())
+    try:
+        module = importlib.import_module(f"{PACKAGE}.{name}")
+    except Exception as err:  # the user's code: any exception is a report, not a crash
+        reporter.error(*_raised_at(err, path), f"cannot load generator '{name}': {_describe(err)}")
+        return None
+    title, generate = getattr(module, "TITLE", None), getattr(module, "generate", None)
+    if not isinstance(title, str) or not title.strip() or "::" in title:
+        reporter.error(display, 0, f"generator '{name}' needs TITLE = \"...\": the subdeck name (no '::')")
+        return None
+    if not callable(generate):
+        reporter.error(display, 0, f"generator '{name}' needs a function generate(rng) -> Problem")
+        return None
+    return Family(name, title.strip(), path, module)
+
+
+def generate_all(family: Family, seed: int, count: int, reporter: Reporter) -> list[Generated]:
+    """Problems 0..count-1, each made twice to catch hidden randomness; stops at the first failure."""
+    display = display_path(family.path, Path.cwd())
+    problems: list[Generated] = []
+    for index in range(count):
+        where = f"generator '{family.name}' problem {index + 1} (seed {seed})"
+        try:
+            first = family.module.generate(rng_for(seed, family.name, index))
+            second = family.module.generate(rng_for(seed, family.name, index))
+        except Exception as err:
+            reporter.error(*_raised_at(err, family.path), f"{where} raised {_describe(err)}")
+            return problems
+        problem = problem_error = None
+        try:
+            _check_problem(first, family)
+            if _fingerprint(first) != _fingerprint(second):
+                problem_error = ("is not deterministic: two runs with the same seed differ; take every random "
+                                 "choice from the rng argument, and no global state or time")
+            problem = first
+        except ValueError as err:
+            problem_error = str(err)
+        if problem_error:
+            reporter.error(display, 0, f"{where} {problem_error}")
+            return problems
+        problems.append(Generated(family, seed, index, problem))
+    return problems
+
+
+def _check_problem(problem: object, family: Family) -> None:
+    """Raise ValueError saying what is wrong with a generator's return value."""
+    if not isinstance(problem, Problem):
+        raise ValueError(f"returned {type(problem).__name__}, not ankibuild.problem.Problem")
+    for name in ("question", "solution"):
+        if not isinstance(getattr(problem, name), str) or not getattr(problem, name).strip():
+            raise ValueError(f"returned an empty {name}: it must be Markdown text")
+    for name in ("inputs", "answer"):
+        value = getattr(problem, name)
+        if not isinstance(value, dict):
+            raise ValueError(f"returned {name} as {type(value).__name__}, not a dict")
+        _check_plain(value, name)
+    for name in ("question_figure", "answer_figure"):
+        figure = getattr(problem, name)
+        if figure is not None:
+            _check_figure(figure, name, family)
+
+
+def _check_figure(figure: object, name: str, family: Family) -> None:
+    if not isinstance(figure, Figure):
+        raise ValueError(f"{name} is {type(figure).__name__}, not ankibuild.problem.Figure")
+    draw = figure.draw
+    module = sys.modules.get(getattr(draw, "__module__", "") or "")
+    if (module is None or not module.__name__.startswith(PACKAGE + ".")
+            or getattr(module, getattr(draw, "__qualname__", ""), None) is not draw):
+        raise ValueError(f"{name}.draw must be a module-level function of a module in generators/ "
+                         "(figures are drawn in other processes)")
+    if not isinstance(figure.args, dict):
+        raise ValueError(f"{name}.args must be a dict of plain data")
+    _check_plain(figure.args, f"{name}.args")
+    if not isinstance(figure.alt, str):
+        raise ValueError(f"{name}.alt must be a string")
+    size = figure.size
+    if not (isinstance(size, tuple) and len(size) == 2
+            and all(isinstance(s, (int, float)) and 0 < s <= MAX_FIGURE_INCHES for s in size)):
+        raise ValueError(f"{name}.size must be (width, height) in inches, each above 0 and at most "
+                         f"{MAX_FIGURE_INCHES:g}")
+
+
+def _check_plain(value: object, where: str) -> None:
+    """Plain data only (what JSON holds, finite numbers): it goes into hashes and other processes."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"returned {where} = {value}: numbers must be finite")
+        return
+    if isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            _check_plain(item, f"{where}[{position}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"returned {where} with the key {key!r}: keys must be strings")
+            _check_plain(item, f"{where}[{key!r}]")
+        return
+    raise ValueError(f"returned {where} of type {type(value).__name__}: use plain int, float, str, bool, "
+                     "None, lists and dicts (convert numpy values with int() / float() / .tolist())")
+
+
+def _fingerprint(problem: Problem) -> str:
+    def figure(f: Figure | None) -> object:
+        return None if f is None else [f.draw.__qualname__, f.args, f.alt, list(f.size)]
+    return json.dumps([problem.inputs, problem.answer, problem.question, problem.solution,
+                       figure(problem.question_figure), figure(problem.answer_figure)], sort_keys=True)
+
+
+class _SourceOnly(importlib.machinery.SourceFileLoader):
+    """Compiles from source every time: an edit within the same second must never run stale bytecode."""
+
+    def path_stats(self, path: str) -> dict:
+        raise OSError("bytecode caching is off for generators")
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Finds `generators/<name>.py` as `ankibuild_generators.<name>`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        package, _, name = fullname.rpartition(".")
+        file = self.directory / f"{name}.py"
+        if package != PACKAGE or not file.is_file():
+            return None
+        return importlib.util.spec_from_file_location(fullname, file, loader=_SourceOnly(fullname, str(file)))
+
+
+def open_package(directory: Path) -> None:
+    """Import `generators/` afresh as a package, so families see their current code and can share
+    private `_helper` modules through relative imports."""
+    for name in [name for name in sys.modules if name == PACKAGE or name.startswith(PACKAGE + ".")]:
+        del sys.modules[name]
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _Finder)]
+    sys.meta_path.insert(0, _Finder(directory))
+    spec = ModuleSpec(PACKAGE, None, is_package=True)
+    spec.submodule_search_locations = [str(directory)]
+    sys.modules[PACKAGE] = importlib.util.module_from_spec(spec)
+
+
+def _raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
+    """Where in the user's generators an exception came from: the innermost frame in generators/
+    (or the syntax error), else the family's module without a line."""
+    directory = module_path.parent
+    frames = [(Path(frame.filename), frame.lineno or 0) for frame in traceback.extract_tb(err.__traceback__)
+              if Path(frame.filename).parent == directory]
+    if isinstance(err, SyntaxError) and err.filename and Path(err.filename).parent == directory:
+        frames.append((Path(err.filename), err.lineno or 0))
+    path, line = frames[-1] if frames else (module_path, 0)
+    return display_path(path, Path.cwd()), line
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {text[0]}" if text else type(err).__name__
