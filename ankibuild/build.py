@@ -13,6 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
 from .config import DeckSpec
@@ -22,7 +23,10 @@ from .files import replace_all
 from .identity import Draft, assign_identities
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
 from .manifest import ManifestNote, manifest_json
-from .media import MediaStore
+from .figures import DrawFailure, draw_all, drawing
+from .media import MediaStore, Where
+from .practice import Generated, generate_all, load_family, open_package
+from .problem import Figure
 from .notetype import NOTE_TYPE
 from .outline import SourceCard, split_cards
 from .package import PackedNote, package_bytes
@@ -44,8 +48,9 @@ class Note:
     """A card compiled to Anki fields, before it has an identity."""
 
     key: str
-    card: SourceCard
+    heading: tuple[str, ...]  # the heading path (a problem's: Practice › family title › number)
     file: str  # the source file relative to the project root: stable wherever the build runs from
+    source: str  # where it comes from, for the manifest: `file:line`, or the generator, seed and number
     deck: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
@@ -86,8 +91,9 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         mark = len(reporter.items)
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
+        notes += compile_practice(spec, options, media, reporter)
         previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
-        identities = assign_identities(spec.name, [Draft(n.key, n.card.heading_path, n.fields_hash, n.body_hash)
+        identities = assign_identities(spec.name, [Draft(n.key, n.heading, n.fields_hash, n.body_hash)
                                                    for n in notes], previous, now, next_id,
                                        new_lock.taken_guids(spec.name))
         next_id = max([next_id] + [identity.note_id + 1 for identity in identities])
@@ -128,6 +134,58 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
     return notes
 
 
+def compile_practice(spec: DeckSpec, options: BuildOptions, media: MediaStore, reporter: Reporter) -> list[Note]:
+    """Generators → problems → figures (drawn in parallel, cached by content) → notes, each in the
+    subdeck `Deck::Practice::Title`, keyed by (generator, number) so a problem keeps its GUID."""
+    generators = options.root / "generators"
+    if spec.practice:
+        open_package(generators)
+    problems: list[Generated] = []
+    for practice in spec.practice:
+        family = load_family(generators, practice.generator, reporter)
+        if family is not None:
+            problems += generate_all(family, practice.seed, practice.count, reporter)
+    figures = [figure for item in problems for figure in (item.problem.question_figure, item.problem.answer_figure)
+               if figure is not None]
+    drawings = {id(figure): drawing(figure) for figure in figures}
+    drawn = draw_all(list(drawings.values()), options.cache_dir / "figures", generators) if options.write else {}
+
+    failures: dict[DrawFailure, list[Generated]] = {}
+
+    def figure_html(figure: Figure | None, item: Generated) -> str:
+        """The figure's <img> (nothing when not drawn: `check`, or a draw function that failed)."""
+        outcome = drawn.get(drawings[id(figure)].key) if figure is not None else None
+        if isinstance(outcome, DrawFailure):
+            failures.setdefault(outcome, []).append(item)
+        name = media.add(outcome, Where(item.family.name, outcome, 0)) if isinstance(outcome, Path) else None
+        return f'<p><img class="figure" src="{name}" alt="{html.escape(figure.alt)}"></p>' if name else ""
+
+    notes = [_problem_note(item, spec, options.root, media, reporter, figure_html) for item in problems]
+    for failure, items in failures.items():  # one report per fault, not one per problem
+        numbers = sorted({item.index + 1 for item in items})
+        more = f" (and {len(numbers) - 1} more)" if len(numbers) > 1 else ""
+        reporter.error(failure.path, failure.line, f"generator '{items[0].family.name}' problem {numbers[0]}{more} "
+                                                   f"(seed {items[0].seed}): drawing a figure raised {failure.message}")
+    return notes
+
+
+def _problem_note(item: Generated, spec: DeckSpec, root: Path, media: MediaStore, reporter: Reporter,
+                  figure_html: Callable[[Figure | None, Generated], str]) -> Note:
+    family, number = item.family, item.index + 1
+    file, display = display_path(family.path, root), display_path(family.path, Path.cwd())
+    where = f"generator '{family.name}' problem {number} (seed {item.seed})"
+    source = CardSource(f"{display} ({where})", family.path, media, reporter)
+    question = render_markdown(item.problem.question, 1, source) + figure_html(item.problem.question_figure, item)
+    answer = figure_html(item.problem.answer_figure, item) + render_markdown(item.problem.solution, 1, source)
+    origin = f"{file} · seed {item.seed} · problem {number}"
+    values = {"Question": question, "Answer": answer, "Context": f"Practice › {html.escape(family.title)}",
+              "Source": origin}
+    key = f"practice::{family.name}::{number}"
+    return Note(key, ("Practice", family.title, str(number)), file, origin, f"{spec.name}::Practice::{family.title}",
+                tuple(values.get(name, "") for name in NOTE_TYPE.fields),
+                tuple(sorted({*spec.tags, f"practice::{family.name}"})), _digest(key))
+
+
 def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSource) -> Note:
     headings = [render_inline(title, line, source) for title, line in zip(card.heading_path, card.heading_lines)]
     answer = render_markdown(card.body, card.body_line, source)
@@ -135,7 +193,8 @@ def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSou
               "Source": f"{file}:{card.line}"}
     fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
     tags = tuple(sorted({*spec.tags, "::".join(_tag(heading) for heading in headings)}))
-    return Note(key, card, file, spec.name, fields, tags, _digest(card.body.strip()))
+    return Note(key, card.heading_path, file, f"{file}:{card.line}", spec.name, fields, tags,
+                _digest(card.body.strip()))
 
 
 def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], media: MediaStore,
@@ -143,14 +202,17 @@ def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], me
     """Add the deck's .apkg and manifest to `outputs`; return where they go."""
     packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags)
               for n, i in zip(notes, identities)]
+    descriptions = {note.deck: f"<p>Practice problems of {spec.name}: work each one out on paper "
+                               "before you turn the card.</p>"
+                    for note in notes if note.deck != spec.name}
     description = (f"<p>Version {spec.version} · {len(notes)} notes · {len(media.files)} images</p>"
                    f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
     base = options.out_dir / f"{spec.slug}-{spec.version}"
     apkg_path, manifest_path = base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json")
     if not options.write:
         return apkg_path, manifest_path
-    outputs[apkg_path] = package_bytes(packed, {spec.name: description}, media.files, NOTE_TYPE, note_type_mtime)
-    manifest = [ManifestNote(i.guid, n.key, i.fields_hash, f"{n.file}:{n.card.line}", n.deck)
+    outputs[apkg_path] = package_bytes(packed, {**descriptions, spec.name: description}, media.files, NOTE_TYPE, note_type_mtime)
+    manifest = [ManifestNote(i.guid, n.key, i.fields_hash, n.source, n.deck)
                 for n, i in zip(notes, identities)]
     outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
     return apkg_path, manifest_path

@@ -13,11 +13,21 @@ VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
 
 
 @dataclass(frozen=True)
+class PracticeSpec:
+    """`count` problems from the generator module `generators/<generator>.py`, made from `seed`."""
+
+    generator: str
+    count: int
+    seed: int
+
+
+@dataclass(frozen=True)
 class DeckSpec:
     name: str
     version: str
     sources: tuple[Path, ...]
     tags: tuple[str, ...] = ()
+    practice: tuple[PracticeSpec, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -74,10 +84,10 @@ def _deck(entry: object, index: int, root: Path, path: Path) -> DeckSpec:
     where = f"{path}: [[deck]] #{index}"
     if not isinstance(entry, dict):
         raise UsageError(f"{where}: error: expected a table")
-    unknown = set(entry) - {"name", "version", "sources", "tags"}
+    unknown = set(entry) - {"name", "version", "sources", "tags", "practice"}
     if unknown:
         raise UsageError(f"{where}: error: unknown key(s) {', '.join(sorted(unknown))}; "
-                         "a deck has name, version, sources and tags")
+                         "a deck has name, version, sources, tags and practice")
     name, version, patterns = entry.get("name"), entry.get("version"), entry.get("sources")
     if not isinstance(name, str) or not name.strip():
         raise UsageError(f"{where}: error: name must be a non-empty string")
@@ -96,4 +106,31 @@ def _deck(entry: object, index: int, root: Path, path: Path) -> DeckSpec:
         if not matched or not all(p.is_file() for p in matched):
             raise UsageError(f"{where}: error: source '{pattern}' matches no file")
         sources.extend(p for p in matched if p not in sources)
-    return DeckSpec(name.strip(), check_version(version, where), tuple(sources), tuple(tags))
+    practice = _practice(entry.get("practice", []), root, where)
+    return DeckSpec(name.strip(), check_version(version, where), tuple(sources), tuple(tags), practice)
+
+
+def _practice(entries: object, root: Path, where: str) -> tuple[PracticeSpec, ...]:
+    """The deck's `[[deck.practice]]` tables: generator, count, seed."""
+    example = 'e.g. [[deck.practice]] with generator = "iou", count = 40, seed = 1'
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise UsageError(f"{where}: error: practice must be a list of tables, {example}")
+    specs: list[PracticeSpec] = []
+    for entry in entries:
+        unknown = set(entry) - {"generator", "count", "seed"}
+        generator, count, seed = entry.get("generator"), entry.get("count"), entry.get("seed")
+        if unknown:
+            raise UsageError(f"{where}: error: unknown practice key(s) {', '.join(sorted(unknown))}; {example}")
+        if not isinstance(generator, str) or not generator.isidentifier() or generator.startswith("_"):
+            raise UsageError(f"{where}: error: practice generator must name a module in generators/ "
+                             f"(a Python identifier not starting with _), {example}")
+        if not (root / "generators" / f"{generator}.py").is_file():
+            raise UsageError(f"{where}: error: generator '{generator}' not found: no generators/{generator}.py")
+        for key, value, limit in (("count", count, 10_000), ("seed", seed, 2**63 - 1)):
+            if type(value) is not int or not 0 <= value <= limit:
+                raise UsageError(f"{where}: error: practice '{generator}': {key} must be a whole number "
+                                 f"from 0 to {limit}, {example}")
+        if any(spec.generator == generator for spec in specs):
+            raise UsageError(f"{where}: error: generator '{generator}' is listed twice; give it one count")
+        specs.append(PracticeSpec(generator, count, seed))
+    return tuple(specs)

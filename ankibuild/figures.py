@@ -7,8 +7,20 @@ only when a figure must actually be drawn: a warm rebuild never pays for it.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import importlib.metadata
 import io
+import json
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
+
+from .problem import Figure
 
 DPI = 100  # a 4-inch figure is 400 px: the width of a phone screen in CSS pixels
 INK = "#222222"
@@ -46,3 +58,93 @@ def render_png(draw: Callable[..., None], args: dict[str, Any], size: tuple[floa
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One figure to draw, named by a hash of everything its pixels depend on."""
+
+    key: str
+    module: str
+    function: str
+    args: dict[str, Any]
+    size: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class DrawFailure:
+    """A draw function that raised: where in the user's code, and what."""
+
+    path: str
+    line: int
+    message: str
+
+
+def drawing(figure: Figure) -> Drawing:
+    """The Drawing of a generator's Figure; its key changes with the args, the size, the source of
+    the generator module and its private helpers, this module, and matplotlib's version."""
+    module = sys.modules[figure.draw.__module__]
+    directory = Path(module.__file__).parent
+    sources = [Path(module.__file__), *sorted(directory.glob("_*.py")), Path(__file__)]
+    content = json.dumps([figure.draw.__qualname__, figure.args, list(figure.size), DPI,
+                          importlib.metadata.version("matplotlib")], sort_keys=True).encode()
+    digest = hashlib.sha256(content)
+    for source in sources:
+        digest.update(hashlib.sha256(source.read_bytes()).digest())
+    return Drawing(digest.hexdigest()[:32], figure.draw.__module__, figure.draw.__qualname__, figure.args,
+                   figure.size)
+
+
+def draw_all(drawings: list[Drawing], cache: Path, generators: Path) -> dict[str, Path | DrawFailure]:
+    """Each drawing's PNG in `cache`, drawing only those not there yet, over all available cores."""
+    results: dict[str, Path | DrawFailure] = {}
+    missing = {}
+    for item in drawings:
+        path = cache / f"{item.key}.png"
+        if path.is_file() and path.stat().st_size:
+            results[item.key] = path
+        else:
+            missing[item.key] = item
+    cache.mkdir(parents=True, exist_ok=True)
+    jobs = [(item, cache) for item in missing.values()]
+    workers = min(_cores(), len(jobs) // IN_PROCESS_BELOW + 1)
+    if workers <= 1:
+        outcomes = [_draw(job) for job in jobs]
+    else:
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                              else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(generators,)) as pool:
+            outcomes = list(pool.map(_draw, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    for item, outcome in zip(missing.values(), outcomes):
+        results[item.key] = outcome
+    return results
+
+
+IN_PROCESS_BELOW = 8  # fewer figures than this are drawn in this process: starting workers costs more
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _start_worker(generators: Path) -> None:
+    """A spawned worker imports the generators itself; a forked one has them already."""
+    from .practice import PACKAGE, open_package
+    if PACKAGE not in sys.modules:
+        open_package(generators)
+
+
+def _draw(job: tuple[Drawing, Path]) -> Path | DrawFailure:
+    from .practice import describe, raised_at
+    item, cache = job
+    try:
+        function = getattr(importlib.import_module(item.module), item.function)
+        data = render_png(function, item.args, item.size)
+    except Exception as err:  # the user's draw function: report it, never crash the build
+        return DrawFailure(*raised_at(err, Path(sys.modules[item.module].__file__)), describe(err))
+    path = cache / f"{item.key}.png"
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return path

@@ -65,6 +65,10 @@ class MediaStore:
             return url
         return self._add(fetched.path, fetched.extension, where)
 
+    def add(self, path: Path, where: Where) -> str | None:
+        """The media name of a file the build made itself (a drawn figure)."""
+        return self._add(path, path.suffix.lstrip(".").lower(), where)
+
     def _local(self, src: str, where: Where) -> str | None:
         reference = unquote(urlsplit(src).path)
         if os.path.isabs(reference) or reference.startswith(("/", "\\")) or WINDOWS_DRIVE.match(reference):

@@ -57,6 +57,8 @@ BASE_CSS = """\
 .source { font-size: 0.7em; color: #8a8a8a; margin-top: 1.5em; }
 .nightMode .source { color: #8f8f8f; }
 img { max-width: 100%; height: auto; }
+img.figure { display: block; margin: 0 auto; }
+.nightMode img.figure { filter: invert(1) hue-rotate(180deg); }
 figure { margin: 0.8em 0; max-width: 100%; }
 figcaption { font-size: 0.85em; color: #6b6b6b; }
 .nightMode figcaption { color: #a0a0a0; }

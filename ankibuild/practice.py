@@ -62,7 +62,7 @@ def load_family(directory: Path, name: str, reporter: Reporter) -> Family | None
     try:
         module = importlib.import_module(f"{PACKAGE}.{name}")
     except Exception as err:  # the user's code: any exception is a report, not a crash
-        reporter.error(*_raised_at(err, path), f"cannot load generator '{name}': {_describe(err)}")
+        reporter.error(*raised_at(err, path), f"cannot load generator '{name}': {describe(err)}")
         return None
     title, generate = getattr(module, "TITLE", None), getattr(module, "generate", None)
     if not isinstance(title, str) or not title.strip() or "::" in title:
@@ -84,7 +84,7 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter) -> l
             first = family.module.generate(rng_for(seed, family.name, index))
             second = family.module.generate(rng_for(seed, family.name, index))
         except Exception as err:
-            reporter.error(*_raised_at(err, family.path), f"{where} raised {_describe(err)}")
+            reporter.error(*raised_at(err, family.path), f"{where} raised {describe(err)}")
             return problems
         problem = problem_error = None
         try:
@@ -203,7 +203,7 @@ def open_package(directory: Path) -> None:
     sys.modules[PACKAGE] = importlib.util.module_from_spec(spec)
 
 
-def _raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
+def raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
     """Where in the user's generators an exception came from: the innermost frame in generators/
     (or the syntax error), else the family's module without a line."""
     directory = module_path.parent
@@ -215,6 +215,6 @@ def _raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
     return display_path(path, Path.cwd()), line
 
 
-def _describe(err: BaseException) -> str:
+def describe(err: BaseException) -> str:
     text = str(err).strip().splitlines()
     return f"{type(err).__name__}: {text[0]}" if text else type(err).__name__
