@@ -89,6 +89,7 @@ def test_problems_arrive_in_their_own_subdeck_with_figures_and_worked_answers(pr
     assert "Practice › Squares" in question
     [image] = re.findall(r'<img class="figure" src="([^"]+)"', note["Question"])
     assert anki.media_bytes(image).startswith(b"\x89PNG")
+    assert ".nightMode img.figure { filter: invert(1) hue-rotate(180deg); }" in note.note_type()["css"]
     assert set(note.tags) == {"practice::squares"}
     assert note["Source"].startswith("generators/squares.py · seed 7 · problem ")
 
@@ -242,3 +243,15 @@ def test_families_share_private_helpers(practice, anki):
     for note in doubles:
         x = int(re.search(r"Double (\d+)\?", note["Question"]).group(1))
         assert f"<strong>{2 * x}</strong>" in note["Answer"]
+
+
+def test_the_readme_example_generator_works_as_documented(practice, anki):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing a generator", 1)[1]
+    example = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+    practice.write("generators/squares.py", example)
+    anki.import_deck(build(practice))
+    for note in anki.notes('"deck:Algebra::Practice::Squares"'):
+        x = int(re.search(r"What is \\\((\d+)\^2\\\)\?", note["Question"]).group(1))
+        assert f"<strong>{x * x}</strong>" in note["Answer"]
+        assert re.search(r'<img class="figure" src="\w+\.png" alt="a (\d+) by \1 square">', note["Question"])
