@@ -23,7 +23,8 @@ from .files import replace_all
 from .identity import Draft, assign_identities
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
 from .manifest import ManifestNote, manifest_json
-from .figures import DrawFailure, draw_all, drawing
+from .figures import DrawFailure, draw_all
+from .figures import drawings as figure_drawings
 from .media import MediaStore, Where
 from .practice import Generated, generate_all, load_family, open_package
 from .problem import Figure
@@ -147,7 +148,7 @@ def compile_practice(spec: DeckSpec, options: BuildOptions, media: MediaStore, r
             problems += generate_all(family, practice.seed, practice.count, reporter)
     figures = [figure for item in problems for figure in (item.problem.question_figure, item.problem.answer_figure)
                if figure is not None]
-    drawings = {id(figure): drawing(figure) for figure in figures}
+    drawings = dict(zip(map(id, figures), figure_drawings(figures)))
     drawn = draw_all(list(drawings.values()), options.cache_dir / "figures", generators) if options.write else {}
 
     failures: dict[DrawFailure, list[Generated]] = {}

@@ -80,19 +80,25 @@ class DrawFailure:
     message: str
 
 
-def drawing(figure: Figure) -> Drawing:
-    """The Drawing of a generator's Figure; its key changes with the args, the size, the source of
+def drawings(figures: list[Figure]) -> list[Drawing]:
+    """The Drawing of each generator Figure; its key changes with the args, the size, the source of
     the generator module and its private helpers, this module, and matplotlib's version."""
-    module = sys.modules[figure.draw.__module__]
-    directory = Path(module.__file__).parent
-    sources = [Path(module.__file__), *sorted(directory.glob("_*.py")), Path(__file__)]
-    content = json.dumps([figure.draw.__qualname__, figure.args, list(figure.size), DPI,
-                          importlib.metadata.version("matplotlib")], sort_keys=True).encode()
-    digest = hashlib.sha256(content)
-    for source in sources:
-        digest.update(hashlib.sha256(source.read_bytes()).digest())
-    return Drawing(digest.hexdigest()[:32], figure.draw.__module__, figure.draw.__qualname__, figure.args,
-                   figure.size)
+    shared = hashlib.sha256(f"{DPI} {importlib.metadata.version('matplotlib')}".encode())
+    shared.update(Path(__file__).read_bytes())
+    digests: dict[str, bytes] = {}
+    result = []
+    for figure in figures:
+        name = figure.draw.__module__
+        if name not in digests:
+            module_file = Path(sys.modules[name].__file__)
+            digest = shared.copy()
+            for source in [module_file, *sorted(module_file.parent.glob("_*.py"))]:
+                digest.update(hashlib.sha256(source.read_bytes()).digest())
+            digests[name] = digest.digest()
+        content = json.dumps([figure.draw.__qualname__, figure.args, list(figure.size)], sort_keys=True)
+        key = hashlib.sha256(digests[name] + content.encode()).hexdigest()[:32]
+        result.append(Drawing(key, name, figure.draw.__qualname__, figure.args, figure.size))
+    return result
 
 
 def draw_all(drawings: list[Drawing], cache: Path, generators: Path) -> dict[str, Path | DrawFailure]:
