@@ -255,3 +255,19 @@ def test_the_readme_example_generator_works_as_documented(practice, anki):
         x = int(re.search(r"What is \\\((\d+)\^2\\\)\?", note["Question"]).group(1))
         assert f"<strong>{x * x}</strong>" in note["Answer"]
         assert re.search(r'<img class="figure" src="\w+\.png" alt="a (\d+) by \1 square">', note["Question"])
+
+
+def test_an_edited_draw_function_redraws_its_figures(practice, anki):
+    practice.write("generators/_unused.py", "UNUSED = 1\n")
+    anki.import_deck(build(practice))
+    before = {note.guid: re.search(r'src="([^"]+)"', note["Question"]).group(1)
+              for note in anki.notes("tag:practice::squares")}
+
+    practice.write("generators/squares.py", SQUARES.replace('ax.set_title(f"x = {x}")', 'ax.set_title(f"{x}")'))
+    log = anki.import_deck(build(practice))
+
+    after = {note.guid: re.search(r'src="([^"]+)"', note["Question"]).group(1)
+             for note in anki.notes("tag:practice::squares")}
+    assert after.keys() == before.keys() and len(log.updated) == 12
+    assert not set(after.values()) & set(before.values())
+    assert all(anki.media_bytes(name).startswith(b"\x89PNG") for name in after.values())
