@@ -1,0 +1,96 @@
+"""Softmax probabilities and cross-entropy loss of a small logit vector, worked the stable way."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ankibuild.figures import INK, PALETTE
+from ankibuild.problem import Figure, Problem
+
+
+TITLE = "Softmax and cross-entropy"
+
+
+def softmax_cross_entropy(logits: list[float], label: int) -> tuple[list[float], float]:
+    """Softmax of `logits` and the natural-log cross-entropy of class `label` (0-based).
+
+    The max is subtracted first: the softmax is unchanged and exp() can never overflow."""
+    z = np.asarray(logits, dtype=float)
+    shifted = z - z.max()
+    log_sum = float(np.log(np.exp(shifted).sum()))
+    probs = np.exp(shifted - log_sum)
+    return [float(p) for p in probs], log_sum - float(shifted[label])
+
+
+def _logits(rng: np.random.Generator) -> list[float]:
+    """Logits rounded to 1 decimal: usually moderate, sometimes tied, huge or all negative."""
+    k = int(rng.integers(3, 6))
+    kind = rng.choice(["moderate", "moderate", "moderate", "tied", "large", "negative"])
+    if kind == "tied":
+        value = rng.integers(-30, 31) / 10
+        z = np.full(k, value)
+        if rng.random() < 0.5:  # all tied, or all tied but one
+            z[rng.integers(k)] += rng.integers(5, 25) / 10
+    elif kind == "large":
+        z = rng.integers(-30, 31, size=k) / 10 + rng.choice([-1, 1]) * rng.integers(50, 120)
+    elif kind == "negative":
+        z = -rng.integers(1, 60, size=k) / 10
+    else:
+        z = rng.integers(-30, 41, size=k) / 10
+    return [round(float(v), 1) for v in z]
+
+
+def generate(rng: np.random.Generator) -> Problem:
+    logits = _logits(rng)
+    label = int(rng.integers(len(logits)))
+    probs, loss = softmax_cross_entropy(logits, label)
+    k, y = len(logits), label + 1  # classes are numbered from 1 on the card
+    m = max(logits)
+    exps = [float(np.exp(z - m)) for z in logits]
+    shown = [f"{p:.3f}" for p in probs]
+
+    question = (f"A {k}-class classifier outputs the logits $z = ({', '.join(f'{v:.1f}' for v in logits)})$ "
+                f"for an example whose true class is $y = {y}$ (classes numbered from 1).\n\n"
+                "Compute the softmax probabilities (3 decimals) and the cross-entropy loss "
+                r"$-\ln p_y$ (natural log, 3 decimals).")
+    rows = "\n".join(f"| {i + 1} | {z:.1f} | {e:.4f} | {s} |"
+                     for i, (z, e, s) in enumerate(zip(logits, exps, shown)))
+    solution = (f"**$p = ({', '.join(shown)})$, loss $= {loss:.3f}$**\n\n"
+                f"Subtract the max $m = {m:.1f}$ (same softmax, no overflow), exponentiate, divide by the sum.\n\n"
+                r"| $i$ | $z_i$ | $e^{z_i - m}$ | $p_i$ |" "\n|---|---|---|---|\n" f"{rows}\n\n"
+                f"$S = \\sum_i e^{{z_i - m}} = {sum(exps):.4f}$\n\n"
+                f"$-\\ln p_{y} = \\ln S - (z_{y} - m) = {np.log(sum(exps)):.3f} + {m - logits[label]:.1f}"
+                f" = {loss:.3f}$")
+    figure = Figure(draw_softmax, {"logits": logits, "probs": [round(p, 3) for p in probs], "label": label},
+                    alt=f"Bar charts of the logits and of the softmax probabilities; true class {y} highlighted.",
+                    size=(4.0, 3.6))
+    return Problem(inputs={"logits": logits, "label": label},
+                   answer={"probs": [round(p, 3) for p in probs], "loss": round(loss, 3)},
+                   question=question, solution=solution, answer_figure=figure)
+
+
+def draw_softmax(fig, logits: list[float], probs: list[float], label: int) -> None:
+    """Logits above, probabilities below, one bar per class; the true class in the accent colour."""
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    _bars(top, logits, label, [f"{v:.1f}" for v in logits], "logit $z_i$")
+    _bars(bottom, probs, label, [f"{p:.3f}" for p in probs], "prob. $p_i$")
+    bottom.set_xlabel(f"class (true class $y = {label + 1}$)")
+
+
+def _bars(ax, values: list[float], label: int, texts: list[str], ylabel: str) -> None:
+    """Bars with their values at the tips; the y-range is padded by hand on each side that has bars,
+    leaving room for a 10 pt label, so labels never leave the axes."""
+    names = [str(i + 1) for i in range(len(values))]
+    colors = [(PALETTE[1] if i == label else PALETTE[0], 0.75) for i in range(len(values))]
+    ax.bar(names, values, color=colors, edgecolor=INK, linewidth=0.8, width=0.6)
+    low, high = min(0.0, *values), max(0.0, *values)
+    span = (high - low) or 1.0
+    ax.set_ylim(low - 0.28 * span if low < 0 else 0.0, high + 0.28 * span if high > 0 or low == 0 else 0.0)
+    for x, (value, text) in enumerate(zip(values, texts)):
+        ax.annotate(text, (x, value), xytext=(0, 3 if value >= 0 else -3), textcoords="offset points",
+                    ha="center", va="bottom" if value >= 0 else "top", fontsize=10, color=INK)
+    ax.axhline(0.0, color=INK, linewidth=0.8)
+    ax.set_ylabel(ylabel, fontsize=10)
+    ax.tick_params(labelsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
