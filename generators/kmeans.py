@@ -1,0 +1,189 @@
+"""One Lloyd iteration of k-means by hand: assign each point to its nearest centroid, move each
+centroid to the mean of its points; with the tie and empty-cluster conventions made explicit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ankibuild.figures import INK, PALETTE
+from ankibuild.problem import Figure, Problem
+
+from ._training import FONT, num, place_labels
+
+TITLE = "k-means step"
+GRID = 9  # coordinates are integers 0..8
+PLACES = 2
+MARKERS = ("o", "s", "^")  # cluster shapes, so clusters differ without colour (night mode inverts it)
+MARGINS = (40, 40, 10, 10)  # pixels around the axes, for place_labels
+FAR = 2 * GRID ** 2  # more than any squared distance on the grid
+
+
+def lloyd_step(points: list[list[int]], centroids: list[list[float]]) -> dict[str, Any]:
+    """Squared distances, assignment (0-based; argmin takes the first minimum, so a tie goes to
+    the lower-numbered centroid) and the new centroids (an empty cluster's centroid stays)."""
+    p = np.asarray(points, dtype=float)
+    c = np.asarray(centroids, dtype=float)
+    d2 = ((p[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+    assign = d2.argmin(axis=1)
+    new = [p[assign == j].mean(axis=0) if (assign == j).any() else c[j] for j in range(len(c))]
+    return {"d2": d2.tolist(), "assign": assign.tolist(), "centroids": [[float(x), float(y)] for x, y in new]}
+
+
+def _tie_centroid(rng: np.random.Generator, point: np.ndarray, centroid: np.ndarray,
+                  taken: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """A free grid cell exactly as far from `point` as `centroid` is (rotated or reflected)."""
+    dx, dy = centroid - point
+    candidates = [point + d for d in ((-dy, dx), (dy, -dx), (-dx, -dy), (dx, -dy), (-dx, dy))]
+    free = [tuple(int(v) for v in q) for q in candidates
+            if 0 <= q[0] < GRID and 0 <= q[1] < GRID and tuple(int(v) for v in q) not in taken]
+    return free[int(rng.integers(len(free)))] if free else None
+
+
+def _empty_centroid(rng: np.random.Generator, points: np.ndarray, centroids: np.ndarray, j: int,
+                    taken: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """A free grid cell where centroid j would win no point (ties count against it if lower-numbered)."""
+    cells = np.array([(x, y) for x in range(GRID) for y in range(GRID) if (x, y) not in taken])
+    d_cells = ((points[:, None, :] - cells[None, :, :]) ** 2).sum(axis=2)  # points × cells
+    d_others = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)  # points × centroids
+    low = d_others[:, :j].min(axis=1, initial=FAR)[:, None]
+    high = d_others[:, j + 1:].min(axis=1, initial=FAR)[:, None]
+    empty = ((low <= d_cells) | (high < d_cells)).all(axis=0)
+    options = cells[empty]
+    return tuple(int(v) for v in options[int(rng.integers(len(options)))]) if len(options) else None
+
+
+def generate(rng: np.random.Generator) -> Problem:
+    n = int(rng.integers(6, 11))
+    k = int(rng.choice([2, 3]))
+    cells = rng.choice(GRID * GRID, size=n + k, replace=False)
+    points = np.stack([cells[:n] // GRID, cells[:n] % GRID], axis=1)
+    centroids = np.stack([cells[n:] // GRID, cells[n:] % GRID], axis=1)
+    taken = {tuple(int(v) for v in q) for q in np.concatenate([points, centroids])}
+    case = rng.random()
+    if case < 0.3:  # make a tie: some point equally far from its nearest centroid and another one
+        i = int(rng.integers(n))
+        nearest = int(((centroids - points[i]) ** 2).sum(axis=1).argmin())
+        other = int(rng.choice([j for j in range(k) if j != nearest]))
+        cell = _tie_centroid(rng, points[i], centroids[nearest], taken)
+    elif case < 0.45:  # make an empty cluster
+        other = int(rng.integers(k))
+        cell = _empty_centroid(rng, points, centroids, other, taken)
+    else:
+        cell = None
+    if cell is not None:
+        taken.discard(tuple(int(v) for v in centroids[other]))
+        centroids[other] = cell
+    pts = points.tolist()
+    cents = centroids.tolist()
+    result = lloyd_step(pts, cents)
+    new = [[float(num(v, PLACES)) for v in q] for q in result["centroids"]]
+    assign = [j + 1 for j in result["assign"]]
+
+    question = (
+        "Run one k-means (Lloyd) iteration: assign each point to its nearest centroid, then move "
+        "each centroid to the mean of its points.\n\n"
+        f"Points: {', '.join(f'$P_{{{i}}} = {_pair(q)}$' for i, q in enumerate(pts, 1))}.\n\n"
+        f"Centroids: {', '.join(f'$C_{{{j}}} = {_pair(q)}$' for j, q in enumerate(cents, 1))}.\n\n"
+        "Conventions: squared Euclidean distance; a tie goes to the lower-numbered centroid; a "
+        f"centroid with no points stays where it is. Give each point's cluster and the new "
+        f"centroids ({PLACES} decimals)."
+    )
+    solution = _solution(pts, cents, result["d2"], assign, new)
+    return Problem(
+        inputs={"points": pts, "centroids": cents},
+        answer={"assignment": assign, "centroids": new},
+        question=question,
+        solution=solution,
+        question_figure=Figure(
+            draw_question, {"points": pts, "centroids": cents},
+            f"Points {', '.join(f'P{i} {_pair(q)}' for i, q in enumerate(pts, 1))}; "
+            f"centroids {', '.join(f'C{j} {_pair(q)}' for j, q in enumerate(cents, 1))}",
+            size=(4.0, 3.8)),
+        answer_figure=Figure(
+            draw_answer, {"points": pts, "old": cents, "new": new, "assign": assign},
+            "Points coloured by cluster with arrows from each old centroid to its new position "
+            + ", ".join(f"C{j} {_pair(q)}" for j, q in enumerate(new, 1)),
+            size=(4.0, 3.8)),
+    )
+
+
+def _pair(q: list[float]) -> str:
+    return f"({num(q[0], PLACES)}, {num(q[1], PLACES)})"
+
+
+def _solution(points: list[list[int]], old: list[list[int]], d2: list[list[float]],
+              assign: list[int], new: list[list[float]]) -> str:
+    """Bold result, the distance table with each row's minimum marked, then each mean."""
+    k = len(old)
+    members = [[i for i, a in enumerate(assign) if a == j] for j in range(1, k + 1)]
+    head = "; ".join(f"$C_{j} \\to {_pair(q)}$" for j, q in enumerate(new, 1))
+    clusters = "; ".join(f"$C_{j}$: {', '.join(f'$P_{{{i + 1}}}$' for i in m) or 'none'}"
+                         for j, m in enumerate(members, 1))
+    rows = ["| | " + " | ".join(f"$d^2(C_{j})$" for j in range(1, k + 1)) + " | cluster |",
+            "|---" * (k + 2) + "|"]
+    for i, (row, a) in enumerate(zip(d2, assign), 1):
+        cells = [f"**{int(d)}**" if j == a else str(int(d)) for j, d in enumerate(row, 1)]
+        tie = " (tie)" if sum(d == min(row) for d in row) > 1 else ""
+        rows.append(f"| $P_{{{i}}}$ | " + " | ".join(cells) + f" | $C_{a}${tie} |")
+    means = []
+    for j, m in enumerate(members, 1):
+        if not m:
+            means.append(f"- $C_{j}$ has no points: stays at ${_pair(old[j - 1])}$")
+            continue
+        xs = "+".join(str(points[i][0]) for i in m)
+        ys = "+".join(str(points[i][1]) for i in m)
+        means.append(f"- $C_{j} = \\tfrac{{1}}{{{len(m)}}}({xs},\\ {ys}) = {_pair(new[j - 1])}$")
+    return (f"**{head}**\n\nClusters: {clusters}.\n\n" + "\n".join(rows) + "\n\n" + "\n".join(means))
+
+
+def _axes(fig: Any) -> Any:
+    """Square-ish axes with a unit grid, so coordinates can be read off."""
+    ax = fig.add_subplot()
+    ax.set_xlim(-0.6, GRID - 0.4)
+    ax.set_ylim(-0.6, GRID - 0.4)
+    ticks = list(range(GRID))
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.grid(True, alpha=0.5)
+    ax.tick_params(labelsize=FONT)
+    return ax
+
+
+def draw_question(fig: Any, points: list[list[int]], centroids: list[list[int]]) -> None:
+    """Points as dots labelled P1…, initial centroids as coloured crosses labelled C1…"""
+    ax = _axes(fig)
+    px, py = zip(*points)
+    ax.scatter(px, py, s=30, color=INK, zorder=3)
+    for j, (x, y) in enumerate(centroids):
+        ax.scatter([x], [y], s=110, marker="X", color=PALETTE[j], zorder=4)
+    place_labels(ax, [tuple(q) for q in points] + [tuple(q) for q in centroids],
+                 [f"P{i}" for i in range(1, len(points) + 1)] + [f"C{j}" for j in range(1, len(centroids) + 1)],
+                 colours=[INK] * len(points) + list(PALETTE[:len(centroids)]), margins=MARGINS)
+
+
+def draw_answer(fig: Any, points: list[list[int]], old: list[list[int]], new: list[list[float]],
+                assign: list[int]) -> None:
+    """Points coloured and shaped by cluster; an arrow from each old centroid (faint) to its new one."""
+    ax = _axes(fig)
+    for (x, y), a in zip(points, assign):
+        ax.scatter([x], [y], s=34, marker=MARKERS[a - 1], color=PALETTE[a - 1], zorder=3)
+    obstacles = []
+    for j, ((x0, y0), (x1, y1)) in enumerate(zip(old, new)):
+        ax.scatter([x0], [y0], s=110, marker="X", color=PALETTE[j], alpha=0.35, zorder=2)
+        ax.scatter([x1], [y1], s=130, marker="X", color=PALETTE[j], edgecolor=INK, linewidth=0.6, zorder=4)
+        if (x0, y0) != (x1, y1):
+            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": PALETTE[j],
+                                                           "linewidth": 1.4, "shrinkA": 5, "shrinkB": 7})
+            samples = int(4 * max(abs(x1 - x0), abs(y1 - y0))) + 2  # every quarter unit along the arrow
+            obstacles += [(x0 + (x1 - x0) * s / samples, y0 + (y1 - y0) * s / samples) for s in range(1, samples)]
+        obstacles.append((x0, y0))
+    # a centroid that lands on a point (a one-point cluster) shares that point's label
+    landed = {tuple(q): f"C{j} = " for j, q in enumerate(new, 1)}
+    labels = [(tuple(q), f"{landed.get(tuple(map(float, q)), '')}P{i}", PALETTE[a - 1])
+              for i, (q, a) in enumerate(zip(points, assign), 1)]
+    taken = {tuple(map(float, q)) for q in points}
+    labels += [(tuple(q), f"C{j}", PALETTE[j - 1]) for j, q in enumerate(new, 1) if tuple(q) not in taken]
+    place_labels(ax, [at for at, _, _ in labels], [text for _, text, _ in labels], obstacles=obstacles,
+                 colours=[colour for _, _, colour in labels], margins=MARGINS)

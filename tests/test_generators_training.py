@@ -1,0 +1,370 @@
+"""The training-practice families (Adam, SGD with momentum, k-means, confusion-matrix metrics):
+the generator contract over many seeds, and every reference solver checked against an independent
+implementation (other formulation, closed form, brute force with Fractions) on thousands of
+instances, edge cases included."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import importlib.util
+import math
+import sys
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ankibuild.figures import render_png
+from ankibuild.problem import Figure, Problem
+
+GENERATORS = Path(__file__).resolve().parent.parent / "generators"
+FAMILIES = ("adam", "momentum", "kmeans", "confusion")
+SEEDS = range(300)
+
+
+def load_family(name: str) -> ModuleType:
+    """generators/<name>.py imported as part of a `generators` package, as the engine loads it."""
+    if "generators" not in sys.modules:
+        spec = importlib.machinery.ModuleSpec("generators", None, is_package=True)
+        spec.submodule_search_locations = [str(GENERATORS)]
+        sys.modules["generators"] = importlib.util.module_from_spec(spec)
+    return importlib.import_module(f"generators.{name}")
+
+
+@cache
+def problems(name: str) -> tuple[Problem, ...]:
+    family = load_family(name)
+    return tuple(family.generate(np.random.default_rng([seed, 0])) for seed in SEEDS)
+
+
+def is_plain(value: Any) -> bool:
+    """What JSON holds, with exact built-in types (a numpy float64 is a float subclass: refused)."""
+    if value is None or type(value) in (bool, int, str):
+        return True
+    if type(value) is float:
+        return math.isfinite(value)
+    if type(value) is list:
+        return all(is_plain(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and is_plain(v) for k, v in value.items())
+    return False
+
+
+def round_half_up(x: Fraction, places: int) -> Fraction:
+    scale = Fraction(10) ** places
+    return Fraction(math.floor(x * scale + Fraction(1, 2))) / scale
+
+
+def rounded_ok(shown: float, exact: float | Fraction, places: int) -> bool:
+    """`shown` is `exact` rounded to `places` decimals (either way at an exact half, float noise)."""
+    return abs(Fraction(shown) - Fraction(exact)) <= Fraction(1, 2) * Fraction(10) ** -places + Fraction(1, 10**12)
+
+
+def sig_ok(shown: float, exact: float, figures: int = 4) -> bool:
+    """`shown` is `exact` to `figures` significant figures."""
+    if exact == 0:
+        return shown == 0
+    places = figures - 1 - math.floor(math.log10(abs(exact)))
+    return abs(shown - exact) <= 0.5 * 10.0 ** -places * (1 + 1e-9) + 1e-15
+
+
+def short(x: float, places: int) -> str:
+    """A decimal rounded to `places`, trailing zeros dropped, written independently of the generators."""
+    text = f"{float(round_half_up(Fraction(x), places)):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# --- the contract, for every family ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_contract(name: str) -> None:
+    family = load_family(name)
+    assert isinstance(family.TITLE, str) and family.TITLE and "::" not in family.TITLE and "/" not in family.TITLE
+    for seed, problem in zip(SEEDS, problems(name)):
+        assert is_plain(problem.inputs) and is_plain(problem.answer), seed
+        assert problem.question.strip() and problem.solution.strip()
+        assert problem.solution.startswith("**"), "the result comes first, in bold"
+        figures = [f for f in (problem.question_figure, problem.answer_figure) if f is not None]
+        assert figures, "every problem has a figure"
+        for figure in figures:
+            assert isinstance(figure, Figure) and is_plain(figure.args)
+            assert getattr(family, figure.draw.__name__) is figure.draw, "draw is module-level"
+            assert figure.alt and "\n" not in figure.alt
+        again = family.generate(np.random.default_rng([seed, 0]))
+        assert again == problem, f"seed {seed} is not deterministic"
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_figures_render(name: str) -> None:
+    for problem in problems(name)[:3]:
+        for figure in (problem.question_figure, problem.answer_figure):
+            if figure is not None:
+                assert render_png(figure.draw, figure.args, figure.size).startswith(b"\x89PNG")
+
+
+def test_families_do_not_import_matplotlib_to_generate() -> None:
+    for name in FAMILIES:
+        source = (GENERATORS / f"{name}.py").read_text()
+        top = [line for line in source.splitlines() if line.startswith(("import", "from"))]
+        assert not any("matplotlib" in line for line in top), name
+
+
+# --- Adam ------------------------------------------------------------------------------------------
+
+
+def adam_history(theta0: float, grads: list[float], lr: float, b1: float, b2: float, eps: float) -> list[dict]:
+    """Adam from zero moments over a gradient history, in the paper's 'efficient' form: moments as
+    explicit weighted sums, step size α√(1−β2^t)/(1−β1^t) and ε scaled by √(1−β2^t)."""
+    theta, out = theta0, []
+    for t in range(1, len(grads) + 1):
+        m = (1 - b1) * sum(b1 ** (t - i) * g for i, g in enumerate(grads[:t], 1))
+        v = (1 - b2) * sum(b2 ** (t - i) * g * g for i, g in enumerate(grads[:t], 1))
+        correction = math.sqrt(1 - b2**t)
+        theta = theta - lr * correction / (1 - b1**t) * m / (math.sqrt(v) + eps * correction)
+        out.append({"theta": theta, "m": m, "v": v, "m_hat": m / (1 - b1**t), "v_hat": v / (1 - b2**t)})
+    return out
+
+
+def check_adam_step(theta0: float, grads: list[float], lr: float, b1: float, b2: float, eps: float) -> None:
+    adam = load_family("adam")
+    history = adam_history(theta0, grads, lr, b1, b2, eps)
+    t = len(grads)
+    before = history[t - 2] if t > 1 else {"theta": theta0, "m": 0.0, "v": 0.0}
+    got = adam.adam_step(before["theta"], grads[-1], before["m"], before["v"], t, lr, b1, b2, eps)
+    for key in ("theta", "m", "v", "m_hat", "v_hat"):
+        assert got[key] == pytest.approx(history[-1][key], rel=1e-9, abs=1e-12), key
+
+
+@settings(max_examples=400, deadline=None)
+@given(theta0=st.floats(-10, 10), grads=st.lists(st.floats(-20, 20), min_size=1, max_size=3),
+       lr=st.sampled_from([0.001, 0.05, 0.1, 0.5]), b1=st.sampled_from([0.0, 0.5, 0.9, 0.99]),
+       b2=st.sampled_from([0.9, 0.99, 0.999]), eps=st.sampled_from([1e-8, 1e-3, 0.1, 1.0]))
+def test_adam_step_matches_recurrence_from_zero(theta0, grads, lr, b1, b2, eps) -> None:
+    check_adam_step(theta0, grads, lr, b1, b2, eps)
+
+
+def test_adam_step_matches_recurrence_on_thousands() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(3000):
+        t = int(rng.integers(1, 4))
+        check_adam_step(float(rng.uniform(-5, 5)), [float(g) for g in rng.normal(0, 3, t)],
+                        float(rng.choice([0.05, 0.1, 0.2])), float(rng.uniform(0, 0.99)),
+                        float(rng.uniform(0.5, 0.9999)), float(rng.choice([1e-8, 0.1])))
+
+
+def test_adam_problems() -> None:
+    for problem in problems("adam"):
+        i, answer = problem.inputs, problem.answer
+        t, b1, b2 = i["t"], i["beta1"], i["beta2"]
+        assert i["g"] == pytest.approx(2 * i["a"] * (i["theta"] - i["c"]), abs=1e-12), "g is f'(θ) shown"
+        if t == 1:
+            assert i["m_prev"] == 0 and i["v_prev"] == 0
+        m = b1 * i["m_prev"] + (1 - b1) * i["g"]
+        v = b2 * i["v_prev"] + (1 - b2) * i["g"] ** 2
+        correction = math.sqrt(1 - b2**t)
+        theta = i["theta"] - i["lr"] * correction / (1 - b1**t) * m / (math.sqrt(v) + i["eps"] * correction)
+        exact = {"m": m, "v": v, "m_hat": m / (1 - b1**t), "v_hat": v / (1 - b2**t), "theta": theta}
+        for key, value in exact.items():
+            assert sig_ok(answer[key], value), (key, answer[key], value)
+        assert abs(theta - i["theta"]) >= 0.01, "the step shows at 4 significant figures"
+        assert f"**$\\theta_{t} = {'%#.4g' % answer['theta']}".rstrip(".") in problem.solution
+        for key in ("m", "v"):
+            assert f"{key}_{t} = {('%#.4g' % answer[key]).rstrip('.')}" in problem.solution
+
+
+# --- SGD with momentum -----------------------------------------------------------------------------
+
+
+def momentum_other_form(a: Fraction, c: Fraction, w0: Fraction, lr: Fraction, mu: Fraction, steps: int) -> list[Fraction]:
+    """The other common form, exactly: u ← μu − ηg, w ← w + u (u = −ηv of the PyTorch form)."""
+    w, u, ws = w0, Fraction(0), []
+    for _ in range(steps):
+        u = mu * u - lr * 2 * a * (w - c)
+        w = w + u
+        ws.append(w)
+    return ws
+
+
+def momentum_closed_form(a: Fraction, c: Fraction, w0: Fraction, lr: Fraction, mu: Fraction, steps: int) -> Fraction:
+    """On a quadratic the error e = w − c and the velocity evolve linearly: (e, v)_k = M^k (e0, 0)."""
+    matrix = ((1 - 2 * a * lr, -lr * mu), (2 * a, mu))
+    power = ((Fraction(1), Fraction(0)), (Fraction(0), Fraction(1)))
+    for _ in range(steps):
+        power = tuple(tuple(sum(power[r][k] * matrix[k][col] for k in range(2)) for col in range(2)) for r in range(2))
+    return c + power[0][0] * (w0 - c)
+
+
+def check_momentum(a: float, c: float, w0: float, lr: float, mu: float, steps: int) -> None:
+    rows = load_family("momentum").momentum_run(a, c, w0, lr, mu, steps)
+    exact = [Fraction(x) for x in (a, c, w0, lr, mu)]
+    other = momentum_other_form(*exact, steps)
+    assert [row["w"] for row in rows] == pytest.approx([float(w) for w in other], rel=1e-9, abs=1e-9)
+    assert rows[-1]["w"] == pytest.approx(float(momentum_closed_form(*exact, steps)), rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=400, deadline=None)
+@given(a=st.sampled_from([0.25, 0.5, 1.0, 2.0, 3.0]), c=st.integers(-5, 5), w0=st.integers(-8, 8),
+       lr=st.sampled_from([0.01, 0.05, 0.1, 0.2, 0.25, 0.5]), mu=st.sampled_from([0.0, 0.5, 0.8, 0.9, 0.99]),
+       steps=st.integers(1, 5))
+def test_momentum_matches_other_form_and_closed_form(a, c, w0, lr, mu, steps) -> None:
+    check_momentum(a, c, w0, lr, mu, steps)
+
+
+def test_momentum_on_thousands() -> None:
+    rng = np.random.default_rng(2)
+    for _ in range(2000):
+        check_momentum(*(round(float(x), 2) for x in (rng.uniform(0.1, 3), rng.uniform(-5, 5), rng.uniform(-9, 9),
+                                                      rng.uniform(0.01, 0.3), rng.uniform(0, 0.99))),
+                       int(rng.integers(1, 6)))
+
+
+def test_momentum_problems() -> None:
+    for problem in problems("momentum"):
+        i = problem.inputs
+        exact = [Fraction(i[key]) for key in ("a", "c", "w0", "lr", "mu")]
+        ws = momentum_other_form(*exact, i["steps"])
+        assert rounded_ok(problem.answer["w"], ws[-1], 4)
+        assert [row["w"] for row in problem.answer["rows"]] == pytest.approx([float(w) for w in ws], abs=5.1e-5)
+        assert f"**$w_{i['steps']} = {short(problem.answer['w'], 4)}$**" in problem.solution
+        assert "v_k = \\mu v_{k-1} + g_k" in problem.question, "the convention is on the card"
+
+
+# --- k-means ---------------------------------------------------------------------------------------
+
+
+def lloyd_brute(points: list[list[int]], centroids: list[list[Fraction]]) -> tuple[list[int], list[list[Fraction]]]:
+    """Python loops and Fractions: strict '<' keeps the first (lowest-numbered) of tied centroids."""
+    assign = []
+    for px, py in points:
+        best, best_d = -1, None
+        for j, (cx, cy) in enumerate(centroids):
+            d = (Fraction(px) - cx) ** 2 + (Fraction(py) - cy) ** 2
+            if best_d is None or d < best_d:
+                best, best_d = j, d
+        assign.append(best)
+    new = []
+    for j, old in enumerate(centroids):
+        members = [p for p, a in zip(points, assign) if a == j]
+        new.append([sum((Fraction(p[d]) for p in members), Fraction(0)) / len(members) for d in (0, 1)]
+                   if members else list(old))
+    return assign, new
+
+
+def check_kmeans(points: list[list[int]], centroids: list[list[int]]) -> None:
+    got = load_family("kmeans").lloyd_step(points, centroids)
+    assign, new = lloyd_brute(points, [[Fraction(x) for x in q] for q in centroids])
+    assert got["assign"] == assign
+    flat = [x for q in got["centroids"] for x in q]
+    assert flat == pytest.approx([float(x) for q in new for x in q], abs=1e-12)
+
+
+coords = st.lists(st.integers(0, 8), min_size=2, max_size=2)
+
+
+@settings(max_examples=600, deadline=None)
+@given(points=st.lists(coords, min_size=1, max_size=10), centroids=st.lists(coords, min_size=1, max_size=3))
+def test_kmeans_matches_brute_force(points, centroids) -> None:
+    check_kmeans(points, centroids)
+
+
+@pytest.mark.parametrize(("points", "centroids", "assign"), [
+    ([[1, 1]], [[0, 1], [2, 1]], [0]),  # tie: the lower-numbered centroid
+    ([[1, 1]], [[2, 1], [0, 1]], [0]),
+    ([[3, 3]], [[9, 9], [3, 5], [5, 3]], [1]),  # C2 and C3 tie: C2
+    ([[3, 3]], [[1, 3], [3, 1], [5, 3]], [0]),  # three-way tie
+    ([[0, 0], [1, 0]], [[0, 1], [8, 8]], [0, 0]),  # C2 empty: stays
+])
+def test_kmeans_edge_cases(points, centroids, assign) -> None:
+    check_kmeans(points, centroids)
+    assert load_family("kmeans").lloyd_step(points, centroids)["assign"] == assign
+
+
+def test_kmeans_problems() -> None:
+    ties = empties = 0
+    for problem in problems("kmeans"):
+        points, centroids = problem.inputs["points"], problem.inputs["centroids"]
+        assert 6 <= len(points) <= 10 and 2 <= len(centroids) <= 3
+        assert len({tuple(p) for p in points + centroids}) == len(points) + len(centroids), "distinct markers"
+        assign, new = lloyd_brute(points, [[Fraction(x) for x in q] for q in centroids])
+        assert problem.answer["assignment"] == [a + 1 for a in assign]
+        for shown, exact in zip(problem.answer["centroids"], new):
+            assert all(rounded_ok(s, e, 2) for s, e in zip(shown, exact))
+            assert f"({short(shown[0], 2)}, {short(shown[1], 2)})" in problem.solution.split("\n")[0]
+        d2 = [[(px - cx) ** 2 + (py - cy) ** 2 for cx, cy in centroids] for px, py in points]
+        ties += any(row.count(min(row)) > 1 for row in d2)
+        empties += len(set(assign)) < len(centroids)
+        assert "lower-numbered" in problem.question and "stays" in problem.question
+    assert ties >= 30 and empties >= 20, (ties, empties)
+
+
+# --- confusion-matrix metrics ----------------------------------------------------------------------
+
+
+def metrics_by_counting(matrix: list[list[int]], positive: int | None) -> dict[str, Fraction]:
+    """Expand the matrix into (actual, predicted) pairs and count; 0/0 is 0. F1 = 2TP/(2TP+FP+FN)."""
+    pairs = [(a, p) for a, row in enumerate(matrix) for p, n in enumerate(row) for _ in range(n)]
+    classes = [positive] if positive is not None else list(range(len(matrix)))
+
+    def ratio(n: int, d: int) -> Fraction:
+        return Fraction(n, d) if d else Fraction(0)
+
+    per = []
+    for c in classes:
+        tp = sum(1 for a, p in pairs if a == c and p == c)
+        predicted = sum(1 for _, p in pairs if p == c)
+        actual = sum(1 for a, _ in pairs if a == c)
+        per.append((ratio(tp, predicted), ratio(tp, actual), ratio(2 * tp, predicted + actual)))
+    return {"precision": sum(x[0] for x in per) / len(per), "recall": sum(x[1] for x in per) / len(per),
+            "f1": sum(x[2] for x in per) / len(per), "accuracy": ratio(sum(a == p for a, p in pairs), len(pairs))}
+
+
+def check_confusion(matrix: list[list[int]], positive: int | None) -> None:
+    got = load_family("confusion").scores(matrix, positive)
+    expected = metrics_by_counting(matrix, positive)
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(float(value), abs=1e-12), key
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data(), k=st.sampled_from([2, 3]))
+def test_confusion_matches_counting(data, k) -> None:
+    matrix = data.draw(st.lists(st.lists(st.integers(0, 12), min_size=k, max_size=k), min_size=k, max_size=k))
+    positive = data.draw(st.sampled_from([0, 1])) if k == 2 else None
+    check_confusion(matrix, positive)
+
+
+@pytest.mark.parametrize(("matrix", "positive"), [
+    ([[0, 5], [0, 7]], 0),  # nothing predicted positive: P = 0/0
+    ([[7, 0], [5, 0]], 1),
+    ([[0, 0], [3, 9]], 0),  # no actual positives: R = 0/0, F1 = 0
+    ([[0, 0], [0, 0]], 0),  # empty matrix: everything 0/0
+    ([[4, 0, 3], [1, 0, 2], [0, 0, 5]], None),  # a class never predicted
+])
+def test_confusion_edge_cases(matrix, positive) -> None:
+    check_confusion(matrix, positive)
+
+
+def test_confusion_problems() -> None:
+    zero_precision = macro = 0
+    for problem in problems("confusion"):
+        matrix, positive = problem.inputs["matrix"], problem.inputs["positive"]
+        expected = metrics_by_counting(matrix, positive)
+        for key, value in expected.items():
+            assert rounded_ok(problem.answer[key], value, 3), key
+        head = problem.solution.split("\n")[0]
+        prefix = "macro-" if positive is None else ""
+        for label, key in (("P", "precision"), ("R", "recall"), ("F1", "f1")):
+            assert f"{prefix}{label} = {problem.answer[key]:.3f}" in head
+        assert f"accuracy = {problem.answer['accuracy']:.3f}" in head
+        assert "rows are the actual class" in problem.question and "zero denominator" in problem.question
+        zero_precision += positive is not None and sum(row[positive] for row in matrix) == 0
+        macro += positive is None
+    assert zero_precision >= 10 and macro >= 50, (zero_precision, macro)
