@@ -1,4 +1,5 @@
-"""The build, as a straight pipeline: sources → cards → notes (HTML, media) → identities → packages.
+"""The build, as a straight pipeline: sources → cards → notes (HTML, media) → identities → packages,
+with generators → problems → figures (drawn over all cores) → notes beside the sources.
 
 Every stage reports problems to one Reporter instead of stopping; only when the whole build is
 free of errors are the decks, manifests and lock written, all at once and atomically.
@@ -19,18 +20,17 @@ from . import __version__
 from .config import DeckSpec
 from .diagnostics import Reporter, display_path
 from .fetch import RemoteCache
+from .figures import DrawFailure, draw_figures
 from .files import replace_all
 from .identity import Draft, assign_identities
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
 from .manifest import ManifestNote, manifest_json
-from .figures import DrawFailure, draw_all
-from .figures import drawings as figure_drawings
 from .media import MediaStore, Where
-from .practice import Generated, generate_all, load_family, open_package
-from .problem import Figure
 from .notetype import NOTE_TYPE
 from .outline import SourceCard, split_cards
 from .package import PackedNote, package_bytes
+from .practice import Generated, run_generators
+from .problem import Figure
 from .render import CardSource, link_definitions, render_inline, render_markdown
 
 
@@ -88,11 +88,15 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     results: list[DeckResult] = []
     new_lock = Lock(note_type, dict(lock.decks), dict(lock.retired))
     next_id = max([now * 1000] + [note.note_id + 1 for notes in lock.decks.values() for note in notes.values()])
+    generators = options.root / "generators"
+    problems = run_generators(specs, generators, reporter)
+    figures = [figure for items in problems.values() for item in items for figure in item.problem.figures]
+    drawn = draw_figures(figures, options.cache_dir / "figures", generators) if options.write else {}
     for spec in specs:
         mark = len(reporter.items)
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
-        notes += compile_practice(spec, options, media, reporter)
+        notes += practice_notes(spec, problems[spec.name], drawn, options.root, media, reporter)
         previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
         identities = assign_identities(spec.name, [Draft(n.key, n.heading, n.fields_hash, n.body_hash)
                                                    for n in notes], previous, now, next_id,
@@ -135,33 +139,21 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
     return notes
 
 
-def compile_practice(spec: DeckSpec, options: BuildOptions, media: MediaStore, reporter: Reporter) -> list[Note]:
-    """Generators → problems → figures (drawn in parallel, cached by content) → notes, each in the
-    subdeck `Deck::Practice::Title`, keyed by (generator, number) so a problem keeps its GUID."""
-    generators = options.root / "generators"
-    if spec.practice:
-        open_package(generators)
-    problems: list[Generated] = []
-    for practice in spec.practice:
-        family = load_family(generators, practice.generator, reporter)
-        if family is not None:
-            problems += generate_all(family, practice.seed, practice.count, reporter)
-    figures = [figure for item in problems for figure in (item.problem.question_figure, item.problem.answer_figure)
-               if figure is not None]
-    drawings = dict(zip(map(id, figures), figure_drawings(figures)))
-    drawn = draw_all(list(drawings.values()), options.cache_dir / "figures", generators) if options.write else {}
-
+def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, Path | DrawFailure], root: Path,
+                   media: MediaStore, reporter: Reporter) -> list[Note]:
+    """Problems with their drawn figures → notes, each in the subdeck `Deck::Practice::Title`, keyed
+    by (generator, number) so that a problem keeps its GUID whatever its content."""
     failures: dict[DrawFailure, list[Generated]] = {}
 
     def figure_html(figure: Figure | None, item: Generated) -> str:
         """The figure's <img> (nothing when not drawn: `check`, or a draw function that failed)."""
-        outcome = drawn.get(drawings[id(figure)].key) if figure is not None else None
+        outcome = drawn.get(id(figure)) if figure is not None else None
         if isinstance(outcome, DrawFailure):
             failures.setdefault(outcome, []).append(item)
         name = media.add(outcome, Where(item.family.name, outcome, 0)) if isinstance(outcome, Path) else None
         return f'<p><img class="figure" src="{name}" alt="{html.escape(figure.alt)}"></p>' if name else ""
 
-    notes = [_problem_note(item, spec, options.root, media, reporter, figure_html) for item in problems]
+    notes = [_problem_note(item, spec, root, media, reporter, figure_html) for item in problems]
     for failure, items in failures.items():  # one report per fault, not one per problem
         numbers = sorted({item.index + 1 for item in items})
         more = f" (and {len(numbers) - 1} more)" if len(numbers) > 1 else ""

@@ -18,7 +18,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from .problem import Figure
 
@@ -31,7 +32,6 @@ STYLE = {
     "axes.titlesize": 12,
     "axes.edgecolor": INK,
     "axes.labelcolor": INK,
-    "axes.prop_cycle": None,  # set below, needs cycler
     "text.color": INK,
     "xtick.color": INK,
     "ytick.color": INK,
@@ -44,17 +44,25 @@ STYLE = {
 }
 
 
-def render_png(draw: Callable[..., None], args: dict[str, Any], size: tuple[float, float]) -> bytes:
-    """The PNG bytes of `draw(fig, **args)` on a blank figure of `size` inches."""
+@contextmanager
+def drawn(draw: Callable[..., Any], args: dict[str, Any], size: tuple[float, float]) -> Iterator[Any]:
+    """The matplotlib Figure after `draw(fig, **args)`, inside the house style (tests inspect it
+    here). There is no layout engine: a constrained layout pass doubles the cost of a figure, so
+    draw functions place their axes (fig.add_axes) or opt in with fig.set_layout_engine."""
     import matplotlib
     matplotlib.use("Agg")
     from cycler import cycler
     from matplotlib.figure import Figure
 
-    style = {**STYLE, "axes.prop_cycle": cycler(color=PALETTE)}
-    with matplotlib.rc_context(style):
-        fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+    with matplotlib.rc_context({**STYLE, "axes.prop_cycle": cycler(color=PALETTE)}):
+        fig = Figure(figsize=size, dpi=DPI)
         draw(fig, **args)
+        yield fig
+
+
+def render_png(draw: Callable[..., Any], args: dict[str, Any], size: tuple[float, float]) -> bytes:
+    """The PNG bytes of `draw(fig, **args)` on a blank figure of `size` inches."""
+    with drawn(draw, args, size) as fig:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
@@ -99,6 +107,13 @@ def drawings(figures: list[Figure]) -> list[Drawing]:
         key = hashlib.sha256(digests[name] + content.encode()).hexdigest()[:32]
         result.append(Drawing(key, name, figure.draw.__qualname__, figure.args, figure.size))
     return result
+
+
+def draw_figures(figures: list[Figure], cache: Path, generators: Path) -> dict[int, Path | DrawFailure]:
+    """Each figure's PNG file (or why it failed), by id() of the figure."""
+    items = drawings(figures)
+    outcomes = draw_all(items, cache, generators)
+    return {id(figure): outcomes[item.key] for figure, item in zip(figures, items)}
 
 
 def draw_all(drawings: list[Drawing], cache: Path, generators: Path) -> dict[str, Path | DrawFailure]:

@@ -23,6 +23,7 @@ from types import ModuleType
 
 import numpy as np
 
+from .config import DeckSpec
 from .diagnostics import Reporter, display_path
 from .problem import Figure, Problem
 
@@ -72,6 +73,20 @@ def load_family(directory: Path, name: str, reporter: Reporter) -> Family | None
         reporter.error(display, 0, f"generator '{name}' needs a function generate(rng) -> Problem")
         return None
     return Family(name, title.strip(), path, module)
+
+
+def run_generators(specs: list[DeckSpec], directory: Path, reporter: Reporter) -> dict[str, list[Generated]]:
+    """Every deck's problems, by deck name; generators/ is imported afresh once per build."""
+    if any(spec.practice for spec in specs):
+        open_package(directory)
+    problems: dict[str, list[Generated]] = {}
+    for spec in specs:
+        problems[spec.name] = []
+        for practice in spec.practice:
+            family = load_family(directory, practice.generator, reporter)
+            if family is not None:
+                problems[spec.name] += generate_all(family, practice.seed, practice.count, reporter)
+    return problems
 
 
 def generate_all(family: Family, seed: int, count: int, reporter: Reporter) -> list[Generated]:

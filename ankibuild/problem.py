@@ -40,3 +40,7 @@ class Problem:
     solution: str
     question_figure: Figure | None = None
     answer_figure: Figure | None = None
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(figure for figure in (self.question_figure, self.answer_figure) if figure is not None)
