@@ -169,7 +169,7 @@ def _problem_note(item: Generated, spec: DeckSpec, root: Path, media: MediaStore
     where = f"generator '{family.name}' problem {number} (seed {item.seed})"
     source = CardSource(f"{display} ({where})", family.path, media, reporter)
     question = render_markdown(item.problem.question, 1, source) + figure_html(item.problem.question_figure, item)
-    answer = figure_html(item.problem.answer_figure, item) + render_markdown(item.problem.solution, 1, source)
+    answer = render_markdown(item.problem.solution, 1, source) + figure_html(item.problem.answer_figure, item)
     origin = f"{file} · seed {item.seed} · problem {number}"
     values = {"Question": question, "Answer": answer, "Context": f"Practice › {html.escape(family.title)}",
               "Source": origin}
