@@ -14,7 +14,6 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .config import DeckSpec
@@ -32,6 +31,7 @@ from .package import PackedNote, package_bytes
 from .practice import Generated, run_generators
 from .problem import Figure
 from .render import CardSource, link_definitions, render_inline, render_markdown
+from .rendercache import RenderCache
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,12 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     problems = run_generators(specs, generators, reporter)
     figures = [figure for items in problems.values() for item in items for figure in item.problem.figures]
     drawn = draw_figures(figures, options.cache_dir / "figures", generators) if options.write else {}
+    texts = RenderCache.load(options.cache_dir / "practice-html.json")
     for spec in specs:
         mark = len(reporter.items)
         media = MediaStore(reporter, roots=(options.root,), media_dir=_media_dir(options.root), remote=remote)
         notes = compile_notes(spec, options.root, media, reporter)
-        notes += practice_notes(spec, problems[spec.name], drawn, options.root, media, reporter)
+        notes += practice_notes(spec, problems[spec.name], drawn, texts, options.root, media, reporter)
         previous = _previous_notes(spec, specs, lock, new_lock, notes, options.lock_path, reporter)
         identities = assign_identities(spec.name, [Draft(n.key, n.heading, n.fields_hash, n.body_hash)
                                                    for n in notes], previous, now, next_id,
@@ -107,6 +108,8 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
         results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(media.files), warnings,
                                   *_changes(previous, identities)))
+    if options.write:
+        texts.save()
     if options.write and not reporter.errors:
         outputs[options.lock_path] = new_lock.to_json().encode()
         replace_all(outputs)
@@ -139,8 +142,8 @@ def compile_notes(spec: DeckSpec, root: Path, media: MediaStore, reporter: Repor
     return notes
 
 
-def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, Path | DrawFailure], root: Path,
-                   media: MediaStore, reporter: Reporter) -> list[Note]:
+def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, Path | DrawFailure],
+                   texts: RenderCache, root: Path, media: MediaStore, reporter: Reporter) -> list[Note]:
     """Problems with their drawn figures → notes, each in the subdeck `Deck::Practice::Title`, keyed
     by (generator, number) so that a problem keeps its GUID whatever its content."""
     failures: dict[DrawFailure, list[Generated]] = {}
@@ -153,30 +156,28 @@ def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, P
         name = media.add(outcome, Where(item.family.name, outcome, 0)) if isinstance(outcome, Path) else None
         return f'<p><img class="figure" src="{name}" alt="{html.escape(figure.alt)}"></p>' if name else ""
 
-    notes = [_problem_note(item, spec, root, media, reporter, figure_html) for item in problems]
+    def note(item: Generated) -> Note:
+        family, number = item.family, item.index + 1
+        file, display = display_path(family.path, root), display_path(family.path, Path.cwd())
+        source = CardSource(f"{display} (generator '{family.name}' problem {number} (seed {item.seed}))",
+                            family.path, media, reporter)
+        origin = f"{file} · seed {item.seed} · problem {number}"
+        problem = item.problem
+        values = {"Question": texts.render(problem.question, source) + figure_html(problem.question_figure, item),
+                  "Answer": texts.render(problem.solution, source) + figure_html(problem.answer_figure, item),
+                  "Context": f"Practice › {html.escape(family.title)}", "Source": origin}
+        key = f"practice::{family.name}::{number}"
+        return Note(key, ("Practice", family.title, str(number)), file, origin,
+                    f"{spec.name}::Practice::{family.title}", tuple(values.get(name, "") for name in NOTE_TYPE.fields),
+                    tuple(sorted({*spec.tags, f"practice::{family.name}"})), _digest(key))
+
+    notes = [note(item) for item in problems]
     for failure, items in failures.items():  # one report per fault, not one per problem
         numbers = sorted({item.index + 1 for item in items})
         more = f" (and {len(numbers) - 1} more)" if len(numbers) > 1 else ""
         reporter.error(failure.path, failure.line, f"generator '{items[0].family.name}' problem {numbers[0]}{more} "
                                                    f"(seed {items[0].seed}): drawing a figure raised {failure.message}")
     return notes
-
-
-def _problem_note(item: Generated, spec: DeckSpec, root: Path, media: MediaStore, reporter: Reporter,
-                  figure_html: Callable[[Figure | None, Generated], str]) -> Note:
-    family, number = item.family, item.index + 1
-    file, display = display_path(family.path, root), display_path(family.path, Path.cwd())
-    where = f"generator '{family.name}' problem {number} (seed {item.seed})"
-    source = CardSource(f"{display} ({where})", family.path, media, reporter)
-    question = render_markdown(item.problem.question, 1, source) + figure_html(item.problem.question_figure, item)
-    answer = render_markdown(item.problem.solution, 1, source) + figure_html(item.problem.answer_figure, item)
-    origin = f"{file} · seed {item.seed} · problem {number}"
-    values = {"Question": question, "Answer": answer, "Context": f"Practice › {html.escape(family.title)}",
-              "Source": origin}
-    key = f"practice::{family.name}::{number}"
-    return Note(key, ("Practice", family.title, str(number)), file, origin, f"{spec.name}::Practice::{family.title}",
-                tuple(values.get(name, "") for name in NOTE_TYPE.fields),
-                tuple(sorted({*spec.tags, f"practice::{family.name}"})), _digest(key))
 
 
 def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSource) -> Note:
@@ -204,7 +205,8 @@ def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], me
     apkg_path, manifest_path = base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json")
     if not options.write:
         return apkg_path, manifest_path
-    outputs[apkg_path] = package_bytes(packed, {**descriptions, spec.name: description}, media.files, NOTE_TYPE, note_type_mtime)
+    outputs[apkg_path] = package_bytes(packed, {**descriptions, spec.name: description}, media.files, NOTE_TYPE,
+                                       note_type_mtime)
     manifest = [ManifestNote(i.guid, n.key, i.fields_hash, n.source, n.deck)
                 for n, i in zip(notes, identities)]
     outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
