@@ -271,3 +271,13 @@ def test_an_edited_draw_function_redraws_its_figures(practice, anki):
     assert after.keys() == before.keys() and len(log.updated) == 12
     assert not set(after.values()) & set(before.values())
     assert all(anki.media_bytes(name).startswith(b"\x89PNG") for name in after.values())
+
+
+def test_a_warning_in_generated_text_is_reported_on_every_build(practice):
+    practice.write("generators/squares.py", SQUARES.replace('question=f"What is ${x}^2$?"',
+                                                            'question=f"What is ${{{{{x}^2$?"'))
+    for _ in range(2):  # the second build finds the other problems' text in the render cache
+        result = practice.run()
+        assert result.code == 0
+        assert re.search(r"generators/squares\.py \(generator 'squares' problem 1 \(seed 7\)\):1: warning: .*brace",
+                         result.err), result.err
