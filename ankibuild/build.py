@@ -71,6 +71,7 @@ class DeckResult:
     apkg_path: Path
     manifest_path: Path
     notes: int
+    problems: int
     media: int
     warnings: int
     new: int
@@ -106,8 +107,8 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         new_lock.record(spec.name, {note.key: identity for note, identity in zip(notes, identities)}, previous)
         apkg_path, manifest_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
-        results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(media.files), warnings,
-                                  *_changes(previous, identities)))
+        results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(problems[spec.name]),
+                                  len(media.files), warnings, *_changes(previous, identities)))
     if options.write:
         texts.save()
     if options.write and not reporter.errors:

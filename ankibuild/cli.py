@@ -153,9 +153,9 @@ def _summarise(command: str, results: list[DeckResult], reporter: Reporter, opti
         print(f"{len(reporter.errors)} error(s): nothing was written", file=sys.stderr)
         return 1
     for result in results:
-        print(f"{result.spec.name} {result.spec.version}: {result.notes} notes ({result.new} new, "
-              f"{result.changed} changed), {result.media} media, "
-              f"{result.warnings} warnings")
+        problems = f", {result.problems} of them practice problems" if result.problems else ""
+        print(f"{result.spec.name} {result.spec.version}: {result.notes} notes{problems} ({result.new} new, "
+              f"{result.changed} changed), {result.media} media, {result.warnings} warnings")
         if result.retired:
             print(f"  {result.retired} note(s) left the sources; Anki keeps them in your collection until "
                   "you delete them there")

@@ -4,16 +4,26 @@ A row of a feature map can be hundreds of cells long, far too many to draw at 40
 drawn *compressed*: only the cells a figure talks about are shown, and each run of two or more
 hidden cells becomes one "⋯" slot. A run of one hidden cell is simply shown (a gap marker would
 take the same room).
+
+The figures have no layout engine: `cell_axes` places one frameless axes by hand, with square
+cells as large as the figure allows, and leaves room in points for the title and the labels that
+hang above and below the cells. Cells and lines are drawn as one collection per style, and titles
+and labels are plain text (no mathtext), which keeps a figure to a few milliseconds.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ankibuild.figures import INK
 
 CELL_ALPHA = 0.22  # light palette fills: meaning survives the night-mode inversion
 PADDING = {"facecolor": "none", "hatch": "///", "edgecolor": "#666666"}  # zeros added around an input
+TITLE_PT = 19.0  # the title line at the top of the figure, its 3 pt margin included
+LABEL_PT = 16.0  # a bracket label: 3 pt from its bracket, one 10 pt line
+CAPTION_PT = 31.0  # a bracket label and, under it, a caption line (see `caption`)
+PT = 100 / 72  # pixels per point at the engine's 100 dpi
 
 
 def compressed_slots(shown: Iterable[int]) -> list[int | None]:
@@ -34,17 +44,29 @@ def slot_positions(slots: list[int | None]) -> dict[int, float]:
     return {index: float(k) for k, index in enumerate(slots) if index is not None}
 
 
+def cells(ax: Any, corners: list[tuple[float, float]], **style: Any) -> None:
+    """Unit squares with these lower-left corners, as one collection; `style` as for a Rectangle,
+    `facecolor` also a list (one colour per square)."""
+    from matplotlib.collections import PolyCollection
+
+    verts = [[(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1)] for x, y in corners]
+    ax.add_collection(PolyCollection(verts, **{"edgecolor": INK, "linewidth": 0.8, **style}),
+                      autolim=False)
+
+
 def draw_row(ax: Any, slots: list[int | None], y: float, style: dict[int, dict[str, Any]],
              default: dict[str, Any]) -> None:
-    """One row of unit cells at height `y`; `style[index]` overrides `default` Rectangle kwargs."""
-    from matplotlib.patches import Rectangle
-
+    """One row of unit cells at height `y`; `style[index]` overrides `default` Rectangle kwargs.
+    Cells of one style are one collection."""
+    groups: dict[str, tuple[dict[str, Any], list[tuple[float, float]]]] = {}
     for k, index in enumerate(slots):
         if index is None:
             ax.text(k + 0.5, y + 0.5, "⋯", ha="center", va="center", fontsize=11, color=INK)
             continue
-        kwargs = {"edgecolor": INK, "linewidth": 0.8, **default, **style.get(index, {})}
-        ax.add_patch(Rectangle((k, y), 1.0, 1.0, **kwargs))
+        kwargs = style.get(index, {})
+        groups.setdefault(repr(sorted(kwargs.items())), (kwargs, []))[1].append((float(k), y))
+    for kwargs, corners in groups.values():
+        cells(ax, corners, **{**default, **kwargs})
 
 
 def bracket(ax: Any, x0: float, x1: float, y: float, depth: float, color: str, label: str,
@@ -52,10 +74,12 @@ def bracket(ax: Any, x0: float, x1: float, y: float, depth: float, color: str, l
     """A bracket from x0 to x1 at height y with legs of `depth` (negative: legs point up) and a label
     on its far side; `ticks` mark single cells under it (the taps of a dilated kernel). Near either
     end of a row of `width` the label is aligned to the bracket's outer end, so it stays inside."""
-    ax.plot([x0, x0, x1, x1], [y - depth, y, y, y - depth], color=color, linewidth=1.6,
-            solid_capstyle="butt")
-    for x in ticks:
-        ax.plot([x, x], [y, y - depth], color=color, linewidth=1.6)
+    nan = float("nan")
+    xs, ys = [x0, x0, x1, x1], [y - depth, y, y, y - depth]
+    for x in ticks:  # one line, broken by NaNs: a single artist however many taps
+        xs += [nan, x, x]
+        ys += [nan, y, y - depth]
+    ax.plot(xs, ys, color=color, linewidth=1.6, solid_capstyle="butt", scalex=False, scaley=False)
     middle = (x0 + x1) / 2
     x, ha = (x0, "left") if middle < 0.3 * width else (x1, "right") if middle > 0.7 * width else (middle, "center")
     above = depth > 0
@@ -70,14 +94,22 @@ def caption(ax: Any, x: float, y: float, parts: list[str]) -> None:
                     va="top", fontsize=10, color=INK)
 
 
-def cell_axes(fig: Any, width: float, bottom: float, top: float, min_width: float = 16.0) -> Any:
-    """One frameless axes with square cells, x covering [-0.3, width + 0.3] and y [bottom, top]; a
-    short row is centred in at least `min_width` cells so its cells keep a sensible size."""
-    ax = fig.add_subplot()
+def cell_axes(fig: Any, width: float, bottom: float, top: float, title: str, above: float = 0.0,
+              below: float = 0.0, min_width: float = 16.0) -> Any:
+    """One frameless axes with square cells, x covering [-0.3, width + 0.3] and y [bottom, top],
+    placed by hand under a `title` line: `above` and `below` points are kept free over and under it
+    for labels. A short row is centred in at least `min_width` cells so its cells keep a sensible
+    size; the cells are as large as the figure's width and height allow."""
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
     margin = max(0.0, min_width - width) / 2 + 0.3
+    x_range, y_range = width + 2 * margin, top - bottom
+    free = fig_h - (TITLE_PT + above + below) * PT - 2  # pixels left for the cells
+    cell = min(fig_w / x_range, free / y_range)
+    ax_w, ax_h = x_range * cell, y_range * cell
+    low = (free - ax_h) / 2 + below * PT + 1  # the block of labels and cells, centred
+    ax = fig.add_axes(((fig_w - ax_w) / 2 / fig_w, low / fig_h, ax_w / fig_w, ax_h / fig_h))
+    ax.set_axis_off()
     ax.set_xlim(-margin, width + margin)
     ax.set_ylim(bottom, top)
-    ax.set_aspect("equal", adjustable="box")
-    ax.axis("off")
+    fig.text(0.5, 1 - 3 * PT / fig_h, title, ha="center", va="top", fontsize=11, color=INK)
     return ax
-

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ankibuild.figures import INK, PALETTE
+from ankibuild.figures import PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._grids import CELL_ALPHA, PADDING, bracket, caption, cell_axes, compressed_slots, draw_row, slot_positions
+from ._grids import (
+    CAPTION_PT,
+    CELL_ALPHA,
+    LABEL_PT,
+    PADDING,
+    bracket,
+    caption,
+    cell_axes,
+    compressed_slots,
+    draw_row,
+    slot_positions,
+)
 
 TITLE = "Conv and pooling output shape"
 
@@ -67,7 +78,7 @@ def generate(rng: np.random.Generator) -> Problem:
     figure = Figure(draw_windows, {"n": w, "k": k, "s": s, "p": p, "d": d, "out": w_out},
                     alt=f"One input row of width {w}, padded by {p} on each side, with the first and "
                         f"the last of its {w_out} kernel windows.",
-                    size=(4.0, 1.9))
+                    size=(4.0, 1.4))
     return Problem(inputs={"c": c, "h": h, "w": w, **layer}, answer={"shape": shape},
                    question=question, solution=solution, answer_figure=figure)
 
@@ -80,7 +91,8 @@ def draw_windows(fig, n: int, k: int, s: int, p: int, d: int, out: int) -> None:
         {*range(max(span, s, p) + 1), *range(min(last, total - p - 1), total), p, p + n - 1})
     slots = compressed_slots(shown)
     x = slot_positions(slots)
-    ax = cell_axes(fig, len(slots), -2.2, 2.4)
+    ax = cell_axes(fig, len(slots), -0.35, 1.35, f"W = {n}, k = {k}, s = {s}, p = {p}, d = {d}",
+                   above=LABEL_PT, below=CAPTION_PT)
     dropped = range(last + span + 1, total)
     style = {i: PADDING for i in (*range(p), *range(p + n, total))}
     style.update({i: {"facecolor": ("#888888", 0.5)} for i in dropped})
@@ -91,6 +103,5 @@ def draw_windows(fig, n: int, k: int, s: int, p: int, d: int, out: int) -> None:
     for start, y, depth, color, label in windows:
         taps = [x[start + j * d] + 0.5 for j in range(k)]
         bracket(ax, taps[0] - 0.35, taps[-1] + 0.35, y, depth, color, label, len(slots), ticks=taps)
-    ax.set_title(f"$W = {n}$, $k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", fontsize=11, color=INK)
     legend = (["hatched: padding"] if p else []) + (["grey: dropped by the floor"] if len(dropped) else [])
     caption(ax, len(slots) / 2, -0.35, legend)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
 from ankibuild.figures import INK, PALETTE
@@ -68,7 +66,7 @@ def generate(rng: np.random.Generator) -> Problem:
                                  for kind in ("weights", "madds")},
                     alt="Bars of the weights and multiply-adds of the standard layer and of the separable one, "
                         "split into depthwise and pointwise.",
-                    size=(4.0, 2.6))
+                    size=(4.0, 2.4))
     return Problem(inputs={"d_f": d_f, "m": m, "n": n, "d_k": d_k},
                    answer={**{key: c[key] for key in ("standard_weights", "separable_weights",
                                                       "standard_madds", "separable_madds")},
@@ -78,22 +76,37 @@ def generate(rng: np.random.Generator) -> Problem:
 
 def draw_costs(fig, weights: list[int], madds: list[int]) -> None:
     """The two layers' costs as bars, the separable one split into its depthwise and pointwise
-    parts; one axis serves both counts, as mult-adds are weights times the same D_F²."""
-    ax = fig.add_subplot()
+    parts; one axis serves both counts, as mult-adds are weights times the same D_F².
+
+    Laid out by hand in pixels, without axes (an Axes costs more to set up than three bars take to
+    draw): the counts are written on the bars, so no y-axis is needed."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.lines import Line2D
+
+    fig_w, fig_h = fig.bbox.width, fig.bbox.height
     standard, depthwise, pointwise = weights
-    ax.bar(0, standard, width=0.55, color=(PALETTE[0], 0.75), edgecolor=INK, linewidth=0.8)
-    ax.bar(1, depthwise, width=0.55, color=(PALETTE[2], 0.75), edgecolor=INK, linewidth=0.8, label="depthwise")
-    ax.bar(1, pointwise, bottom=depthwise, width=0.55, color=(PALETTE[1], 0.75), edgecolor=INK, linewidth=0.8,
-           label="pointwise")
-    for x, height, w, m in ((0, standard, standard, madds[0]), (1, depthwise + pointwise, depthwise + pointwise,
-                                                                 madds[1] + madds[2])):
-        ax.annotate(f"{compact(w)} weights\n{compact(m)} mult-adds", (x, height), xytext=(0, 3),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=10, color=INK)
-    ax.set_xticks([0, 1], ["standard", "separable"])
-    ax.set_xlim(-0.6, 1.9)
-    ax.set_ylim(0, standard * 1.45)
-    ax.set_yticks([])
-    ax.tick_params(labelsize=10)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.legend(loc="upper right", fontsize=10, frameon=False)
+    base, scale = 24.0, (fig_h - 24.0 - 46.0) / standard  # zero line above the bar names; 2 label lines on top
+    half = 40.0  # half a bar's width, in pixels
+
+    def box(x: float, y0: float, y1: float) -> list[tuple[float, float]]:
+        return [((x - half) / fig_w, y0 / fig_h), ((x + half) / fig_w, y0 / fig_h),
+                ((x + half) / fig_w, y1 / fig_h), ((x - half) / fig_w, y1 / fig_h)]
+
+    split = base + depthwise * scale
+    bars = [(box(95, base, base + standard * scale), PALETTE[0]), (box(235, base, split), PALETTE[2]),
+            (box(235, split, split + pointwise * scale), PALETTE[1])]
+    key_top = fig_h - 8.0  # the key of the separable bar's two parts, top right
+    for row, (name, color) in enumerate((("pointwise", PALETTE[1]), ("depthwise", PALETTE[2]))):
+        y = key_top - 18 * row - 6
+        bars.append(([((298 + dx) / fig_w, (y + dy) / fig_h) for dx, dy in ((0, -6), (12, -6), (12, 6), (0, 6))],
+                     color))
+        fig.text(316 / fig_w, y / fig_h, name, ha="left", va="center", fontsize=10, color=INK)
+    fig.add_artist(PolyCollection([v for v, _ in bars], facecolors=[(c, 0.75) for _, c in bars], edgecolors=INK,
+                                  linewidths=0.8))
+    fig.add_artist(Line2D([20 / fig_w, 310 / fig_w], [base / fig_h] * 2, color=INK, linewidth=0.8))
+    for x, name, height, w, m in ((95, "standard", standard, standard, madds[0]),
+                                  (235, "separable", depthwise + pointwise, depthwise + pointwise,
+                                   madds[1] + madds[2])):
+        fig.text(x / fig_w, (base + height * scale + 4) / fig_h, f"{compact(w)} weights\n{compact(m)} mult-adds",
+                 ha="center", va="bottom", fontsize=10, color=INK)
+        fig.text(x / fig_w, (base - 4) / fig_h, name, ha="center", va="top", fontsize=10, color=INK)

@@ -7,7 +7,6 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-
 TITLE = "Softmax and cross-entropy"
 
 
@@ -63,34 +62,47 @@ def generate(rng: np.random.Generator) -> Problem:
                 f" = {loss:.3f}$")
     figure = Figure(draw_softmax, {"logits": logits, "probs": [round(p, 3) for p in probs], "label": label},
                     alt=f"Bar charts of the logits and of the softmax probabilities; true class {y} highlighted.",
-                    size=(4.0, 3.6))
+                    size=(4.0, 3.3))
     return Problem(inputs={"logits": logits, "label": label},
                    answer={"probs": [round(p, 3) for p in probs], "loss": round(loss, 3)},
                    question=question, solution=solution, answer_figure=figure)
 
 
 def draw_softmax(fig, logits: list[float], probs: list[float], label: int) -> None:
-    """Logits above, probabilities below, one bar per class; the true class in the accent colour."""
-    top, bottom = fig.subplots(2, 1, sharex=True)
-    _bars(top, logits, label, [f"{v:.1f}" for v in logits], "logit $z_i$")
-    _bars(bottom, probs, label, [f"{p:.3f}" for p in probs], "prob. $p_i$")
-    bottom.set_xlabel(f"class (true class $y = {label + 1}$)")
+    """Logits above, probabilities below, one bar per class; the true class in the accent colour.
 
+    Laid out by hand in pixels, without axes (an Axes costs more to set up than these bars take to
+    draw): each panel has a heading, bars from a zero line, and the values written at the bar tips,
+    so no y-axis is needed."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.lines import Line2D
 
-def _bars(ax, values: list[float], label: int, texts: list[str], ylabel: str) -> None:
-    """Bars with their values at the tips; the y-range is padded by hand on each side that has bars,
-    leaving room for a 10 pt label, so labels never leave the axes."""
-    names = [str(i + 1) for i in range(len(values))]
-    colors = [(PALETTE[1] if i == label else PALETTE[0], 0.75) for i in range(len(values))]
-    ax.bar(names, values, color=colors, edgecolor=INK, linewidth=0.8, width=0.6)
-    low, high = min(0.0, *values), max(0.0, *values)
-    span = (high - low) or 1.0
-    ax.set_ylim(low - 0.28 * span if low < 0 else 0.0, high + 0.28 * span if high > 0 or low == 0 else 0.0)
-    for x, (value, text) in enumerate(zip(values, texts)):
-        ax.annotate(text, (x, value), xytext=(0, 3 if value >= 0 else -3), textcoords="offset points",
-                    ha="center", va="bottom" if value >= 0 else "top", fontsize=10, color=INK)
-    ax.axhline(0.0, color=INK, linewidth=0.8)
-    ax.set_ylabel(ylabel, fontsize=10)
-    ax.tick_params(labelsize=10)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    k, fig_w, fig_h = len(logits), fig.bbox.width, fig.bbox.height
+    heading, tip, below = 20.0, 19.0, 40.0  # pixels: a heading line, a value label, class numbers + axis label
+    bars = sum(tip * (1 + (min(v) < 0)) for v in (logits, probs))
+    height = (fig_h - 2 * heading - bars - below - 12) / 2  # the bars of each panel
+    step, left = (fig_w - 12) / k, 6.0  # each class's slot, the bars 0.6 of it wide
+    centres = [left + step * (i + 0.5) for i in range(k)]
+    colors = [(PALETTE[1] if i == label else PALETTE[0], 0.75) for i in range(k)]
+    verts, lines, top = [], [], fig_h - 3
+    for name, values, texts in (("logits z", logits, [f"{v:.1f}" for v in logits]),
+                                ("softmax probabilities p", probs, [f"{p:.3f}" for p in probs])):
+        fig.text(left / fig_w, top / fig_h, name, ha="left", va="top", fontsize=10, color=INK)
+        low, high = min(0.0, *values), max(0.0, *values)
+        scale = height / ((high - low) or 1.0)
+        zero = top - heading - tip - high * scale
+        for x, value, text in zip(centres, values, texts):
+            y = zero + value * scale
+            verts.append([(x - 0.3 * step, zero), (x + 0.3 * step, zero), (x + 0.3 * step, y), (x - 0.3 * step, y)])
+            fig.text(x / fig_w, (y + (4 if value >= 0 else -4)) / fig_h, text, ha="center",
+                     va="bottom" if value >= 0 else "top", fontsize=10, color=INK)
+        lines.append(Line2D([left / fig_w, 1 - left / fig_w], [zero / fig_h] * 2, color=INK, linewidth=0.8))
+        top = zero + low * scale - (tip if low < 0 else 0) - 12
+    fig.add_artist(PolyCollection([[(x / fig_w, y / fig_h) for x, y in v] for v in verts], facecolors=colors * 2,
+                                  edgecolors=INK, linewidths=0.8))
+    for line in lines:
+        fig.add_artist(line)
+    for i, x in enumerate(centres):  # class numbers under the last zero line (probabilities are >= 0)
+        fig.text(x / fig_w, (zero - 4) / fig_h, str(i + 1), ha="center", va="top", fontsize=10, color=INK)
+    fig.text(0.5, 3 / fig_h, f"class (true class y = {label + 1})", ha="center", va="bottom", fontsize=10,
+             color=INK)

@@ -7,7 +7,18 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._grids import CELL_ALPHA, PADDING, bracket, caption, cell_axes, compressed_slots, draw_row, slot_positions
+from ._grids import (
+    CAPTION_PT,
+    CELL_ALPHA,
+    PADDING,
+    bracket,
+    caption,
+    cell_axes,
+    cells,
+    compressed_slots,
+    draw_row,
+    slot_positions,
+)
 
 TITLE = "Transposed convolution output size"
 
@@ -57,7 +68,7 @@ def generate(rng: np.random.Generator) -> Problem:
     figure = Figure(draw_stamps, {"n": w, **layer, "out": w_out},
                     alt=f"One input row of {w} cells stamping kernel copies {s} apart into an output row; "
                         f"{p} cells cropped at each end, {o} added: {w_out} cells.",
-                    size=(4.0, 2.2))
+                    size=(4.0, 1.8))
     return Problem(inputs={"h": h, "w": w, **layer}, answer={"size": [h_out, w_out]},
                    question=question, solution=solution, answer_figure=figure)
 
@@ -76,26 +87,29 @@ def draw_stamps(fig, n: int, k: int, s: int, p: int, o: int, d: int, out: int) -
         shown = {*range((first - 1) * s + span + 1), *range(min((n - 1) * s, p + out - 1), length)}
     slots = compressed_slots(shown)
     x = slot_positions(slots)
-    ax = cell_axes(fig, len(slots), -2.2, 4.0)
+    ax = cell_axes(fig, len(slots), -0.3, 3.8, f"W = {n}, k = {k}, s = {s}, p = {p}, o = {o}, d = {d}",
+                   below=CAPTION_PT)
     style = {i: PADDING for i in (*range(p), *range(p + out, length))}
     style.update({i: {"linestyle": "--", "facecolor": "none"} for i in range(stamped, p + out)})
     draw_row(ax, slots, 0.0, style, {"facecolor": (PALETTE[0], CELL_ALPHA)})
 
-    from matplotlib.patches import Rectangle
+    from matplotlib.collections import LineCollection
 
-    y_in, centres = 2.8, {}
-    for rank, i in enumerate(inputs):
+    y_in, corners, fills, lines, colors = 2.8, [], [], [], []
+    centres = {}
+    for rank, i in enumerate(inputs):  # each input cell, and a line to every cell its kernel copy stamps
         color = PALETTE[rank % 6]
         taps = [x[i * s + j * d] + 0.5 for j in range(k)]
         centres[i] = sum(taps) / k
-        ax.add_patch(Rectangle((centres[i] - 0.5, y_in), 1.0, 1.0, facecolor=(color, 0.45), edgecolor=INK,
-                               linewidth=0.8))
-        for tap in taps:
-            ax.plot([centres[i], tap], [y_in, 1.0], color=color, linewidth=1.0)
+        corners.append((centres[i] - 0.5, y_in))
+        fills.append((color, 0.45))
+        lines += [[(centres[i], y_in), (tap, 1.0)] for tap in taps]
+        colors += [color] * k
+    ax.add_collection(LineCollection(lines, colors=colors, linewidths=1.0), autolim=False)
+    cells(ax, corners, facecolor=fills)
     if len(inputs) < n:
         ax.text((centres[inputs[-2]] + centres[n - 1]) / 2, y_in + 0.5, "⋯", ha="center", va="center",
                 fontsize=11, color=INK)
-    bracket(ax, x[p] + 0.05, x[p + out - 1] + 0.95, -0.3, -0.25, INK, f"$W_{{out}} = {out}$", len(slots))
-    legend = (["hatched: cropped by $p$"] if p else []) + (["dashed: added by $o$"] if p + out > stamped else [])
+    bracket(ax, x[p] + 0.05, x[p + out - 1] + 0.95, -0.3, -0.25, INK, f"W_out = {out}", len(slots))
+    legend = (["hatched: cropped by p"] if p else []) + (["dashed: added by o"] if p + out > stamped else [])
     caption(ax, len(slots) / 2, -0.3, legend)
-    ax.set_title(f"$W = {n}$, $k = {k}$, $s = {s}$, $p = {p}$, $o = {o}$, $d = {d}$", fontsize=11, color=INK)

@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ankibuild.diagnostics import Reporter
-from ankibuild.figures import PALETTE, STYLE
+from ankibuild.figures import drawn
 from ankibuild.mathtex import mask_math
 
 GENERATORS = Path(__file__).resolve().parent.parent / "generators"
@@ -104,29 +104,37 @@ def drawn_texts(fig):
     return [t for t in texts if t.get_visible() and t.get_text().strip()]
 
 
+def figure_seeds(name: str) -> list[int]:
+    """The first seeds, and later ones that reach each kind of figure: negative and tied logits, a
+    window that is the only one, padding cropped and added, toy and huge layers."""
+    return [*range(12), *range(100, 300, 11)]
+
+
 @pytest.mark.parametrize("name", FAMILIES)
 def test_figures_keep_labels_inside_and_apart(name: str) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    from cycler import cycler
+    """Exactly what the engine renders (`drawn`: no layout engine), so every figure must place
+    its own axes: texts inside the canvas, apart, and at least 10 pt; axes inside the canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    for seed in range(8):
+    for seed in figure_seeds(name):
         p = problem(name, seed)
         for figure in (p.question_figure, p.answer_figure):
             if figure is None:
                 continue
-            with matplotlib.rc_context({**STYLE, "axes.prop_cycle": cycler(color=PALETTE)}):
-                fig = Figure(figsize=figure.size, dpi=100, layout="constrained")
-                figure.draw(fig, **figure.args)
-                FigureCanvasAgg(fig).draw()
+            with drawn(figure.draw, figure.args, figure.size) as fig:
+                assert fig.get_layout_engine() is None
+                FigureCanvasAgg(fig).draw()  # as savefig does for a PNG
                 renderer = fig.canvas.get_renderer()
-                boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in drawn_texts(fig)]
+                texts = drawn_texts(fig)
+                boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+                assert all(t.get_fontsize() >= 10 for t in texts)
+                for ax in fig.axes:
+                    x0, y0, x1, y1 = ax.get_position().extents
+                    assert x0 >= -1e-9 and y0 >= -1e-9 and x1 <= 1 + 1e-9 and y1 <= 1 + 1e-9, f"seed {seed}: axes"
+                width, height = fig.bbox.width, fig.bbox.height
             for text, box in boxes:
-                assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= fig.bbox.width + 1 \
-                    and box.y1 <= fig.bbox.height + 1, f"seed {seed}: {text!r} clipped"
-                assert all(t.get_fontsize() >= 10 for t in drawn_texts(fig))
+                assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 \
+                    and box.y1 <= height + 1, f"seed {seed}: {text!r} clipped"
             for i, (text, a) in enumerate(boxes):
                 for other, b in boxes[:i]:
                     overlap = min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
