@@ -1,6 +1,7 @@
 """Shared by the training-practice families (Adam, momentum, k-means, confusion matrix): number
-formatting that matches the rounding stated on the cards, and figure helpers (non-overlapping point
-labels, a 1-D quadratic loss with iterates). matplotlib is imported only inside the draw helpers."""
+formatting that matches the rounding stated on the cards, and figure helpers (a `Plot` drawn straight
+on the figure with no Axes and no layout engine, non-overlapping point labels, a 1-D quadratic loss
+with iterates). matplotlib is imported only inside the draw helpers."""
 
 from __future__ import annotations
 
@@ -38,73 +39,17 @@ def num(x: float, places: int = 10) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def sub(n: int) -> str:
+    """`n` in Unicode subscript digits: 'θ₂' in a figure needs no mathtext parser."""
+    return str(n).translate(_SUBSCRIPTS)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
 def paren(text: str) -> str:
     """A number ready to follow a `\\cdot`: negative numbers in parentheses."""
     return f"({text})" if text.startswith("-") else text
-
-
-def place_labels(ax: Any, points: Sequence[tuple[float, float]], texts: Sequence[str],
-                 obstacles: Sequence[tuple[float, float]] = (), colours: Sequence[str] | None = None,
-                 margins: tuple[float, float, float, float] = (62, 48, 12, 12), size: int = FONT) -> None:
-    """Label each point (data coordinates) where its text overlaps no other label, marker or obstacle.
-
-    Greedy over eight offsets around the point (above first), in pixels; a label that fits nowhere takes the
-    offset with the least overlap. Running the layout engine to learn the axes' pixel box would
-    double the drawing time, so the box is the figure less the usual `margins` (left, bottom,
-    right, top, in pixels) that constrained layout leaves for ticks, axis labels and a legend."""
-    fig = ax.get_figure()
-    width_px, height_px = fig.get_size_inches() * fig.dpi
-    box = (margins[0], margins[1], width_px - margins[2], height_px - margins[3])
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-
-    def to_px(p: tuple[float, float]) -> tuple[float, float]:
-        return (box[0] + (p[0] - x0) / (x1 - x0) * (box[2] - box[0]),
-                box[1] + (p[1] - y0) / (y1 - y0) * (box[3] - box[1]))
-
-    anchors = [to_px(p) for p in points]
-    blocked = [(x - 5, y - 5, x + 5, y + 5) for x, y in anchors + [to_px(o) for o in obstacles]]
-    height = size * PX_PER_PT * 1.15
-    gap = 7  # beyond the 5 px marker plus the 2 px slack
-    for (x, y), text, point, colour in zip(anchors, texts, points, colours or [INK] * len(texts)):
-        width = _text_width(text, size)
-        best, best_cost = None, math.inf
-        for dx, dy, ha, va in _OFFSETS:
-            left = x + dx * gap - (width / 2 if ha == "center" else width if ha == "right" else 0)
-            bottom = y + dy * gap - (height / 2 if va == "center" else height if va == "top" else 0)
-            rect = (left - 2, bottom - 2, left + width + 2, bottom + height + 2)  # 2 px slack for the estimates
-            cost = sum(_overlap(rect, other) for other in blocked) + 1e3 * _outside(rect, box)
-            if cost < best_cost:
-                best, best_cost = (dx, dy, ha, va, rect), cost
-            if cost == 0:
-                break
-        dx, dy, ha, va, rect = best
-        blocked.append(rect)
-        label = ax.annotate(text, point, xytext=(dx * gap, dy * gap), textcoords="offset pixels",
-                            ha=ha, va=va, fontsize=size, color=colour)
-        label.set_in_layout(False)
-
-
-# (dx, dy) unit offsets with the alignment that puts the text on that side of the point
-_OFFSETS = [(0, 1.2, "center", "bottom"), (1.2, 0, "left", "center"), (0, -1.2, "center", "top"),
-            (-1.2, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
-            (1, -1, "left", "top"), (-1, -1, "right", "top")]
-
-
-def _text_width(text: str, size: int) -> float:
-    """Approximate pixel width of a label; mathtext markup and sub/superscripts count for less."""
-    plain = text.replace("$", "").replace("\\", "").replace("{", "").replace("}", "")
-    plain = plain.replace("theta", "θ").replace("_", "").replace("^", "")
-    return 0.62 * size * PX_PER_PT * len(plain) + 2
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
-
-
-def _outside(rect: tuple[float, ...], box: tuple[float, ...]) -> float:
-    return max(box[0] - rect[0], 0) + max(rect[2] - box[2], 0) + max(box[1] - rect[1], 0) + max(rect[3] - box[3], 0)
 
 
 def quadratic_text(a: float, c: float, var: str) -> str:
@@ -124,49 +69,206 @@ def _shifted(var: str, c: float, brackets: bool) -> str:
     return f"({inner})" if brackets else inner
 
 
+class Plot:
+    """A data rectangle on the figure, `margins` (left, bottom, right, top) pixels from its edges.
+
+    Not a matplotlib Axes: creating one (tick machinery, spines, autoscaling) is a fifth of the
+    cost of these small figures. The artists go straight on the figure with a data transform, and
+    every pixel position is known without a layout pass (there is no layout engine: each figure
+    leaves the room its own texts need). Limits are fixed when the Plot is made."""
+
+    def __init__(self, fig: Any, margins: tuple[float, float, float, float],
+                 xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+        from matplotlib.transforms import Affine2D
+
+        self.fig = fig
+        width, height = fig.get_size_inches() * fig.dpi
+        self.box = (margins[0], margins[1], width - margins[2], height - margins[3])  # in pixels
+        self.xlim, self.ylim = xlim, ylim
+        self.per_x = (xlim[1] - xlim[0]) / (self.box[2] - self.box[0])  # data units per pixel
+        self.per_y = (ylim[1] - ylim[0]) / (self.box[3] - self.box[1])  # negative if y points down
+        self.transform = (Affine2D().translate(-xlim[0], -ylim[0]).scale(1 / self.per_x, 1 / self.per_y)
+                          .translate(margins[0], margins[1]).scale(1 / width, 1 / height) + fig.transFigure)
+
+    def px(self, x: float, y: float) -> tuple[float, float]:
+        return (self.box[0] + (x - self.xlim[0]) / self.per_x, self.box[1] + (y - self.ylim[0]) / self.per_y)
+
+    def text(self, x: float, y: float, text: str, **kwargs: Any) -> Any:
+        return self.fig.text(x, y, text, transform=self.transform, **kwargs)
+
+    def add(self, artist: Any) -> Any:
+        if not artist.is_transform_set():
+            artist.set_transform(self.transform)
+        return self.fig.add_artist(artist)
+
+    def curve(self, xs: Sequence[float], ys: Sequence[float], **kwargs: Any) -> None:
+        from matplotlib.lines import Line2D
+
+        self.add(Line2D(xs, ys, **kwargs))
+
+    def lines(self, segments: Sequence[Sequence[tuple[float, float]]], **kwargs: Any) -> None:
+        from matplotlib.collections import LineCollection
+
+        self.add(LineCollection(segments, **kwargs))
+
+    def polygons(self, polygons: Sequence[Sequence[tuple[float, float]]], **kwargs: Any) -> None:
+        from matplotlib.collections import PolyCollection
+
+        self.add(PolyCollection(polygons, **kwargs))
+
+    def scatter(self, xs: Sequence[float], ys: Sequence[float], size: float | Sequence[float],
+                marker: str = "o", **kwargs: Any) -> None:
+        """Markers of `size` pt² (as Axes.scatter) at the points, in one collection."""
+        import numpy as np
+        from matplotlib.collections import PathCollection
+        from matplotlib.markers import MarkerStyle
+        from matplotlib.transforms import IdentityTransform
+
+        style = MarkerStyle(marker)
+        path = style.get_path().transformed(style.get_transform())
+        collection = PathCollection((path,), np.broadcast_to(size, (len(xs),)), offsets=np.column_stack([xs, ys]),
+                                    offset_transform=self.transform, **kwargs)
+        collection.set_transform(IdentityTransform())
+        self.add(collection)
+
+    def arrow(self, start: tuple[float, float], end: tuple[float, float], colour: str, width: float,
+              shrink_start: float, shrink_end: float) -> None:
+        """An arrow between two data points, shortened by the given points at either end."""
+        from matplotlib.patches import FancyArrowPatch
+
+        self.add(FancyArrowPatch(start, end, arrowstyle="->", mutation_scale=FONT + 1, color=colour,
+                                 linewidth=width, shrinkA=shrink_start, shrinkB=shrink_end, zorder=2))
+
+
+def place_labels(plot: Plot, points: Sequence[tuple[float, float]], texts: Sequence[str],
+                 obstacles: Sequence[tuple[float, float]] = (), colours: Sequence[str] | None = None,
+                 size: int = FONT) -> None:
+    """Label each point (data coordinates) where its text overlaps no other label, marker or obstacle.
+
+    Greedy, longest label first, over eight offsets around the point (above first), in pixels; a
+    label that fits nowhere takes the offset with the least overlap. The pixel box is the Plot's own, known up front."""
+    box = plot.box
+    anchors = [plot.px(*p) for p in points]
+    blocked = [(x - 5, y - 5, x + 5, y + 5) for x, y in anchors + [plot.px(*o) for o in obstacles]]
+    height = size * PX_PER_PT * 1.15
+    gap = 7  # beyond the 5 px marker plus the 2 px slack
+    colours = colours or [INK] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: -_text_width(texts[i], size))  # the longest are hardest to fit
+    for (x, y), text, point, colour in ((anchors[i], texts[i], points[i], colours[i]) for i in order):
+        width = _text_width(text, size)
+        best, best_cost = None, math.inf
+        for dx, dy, ha, va in _OFFSETS:
+            left = x + dx * gap - (width / 2 if ha == "center" else width if ha == "right" else 0)
+            bottom = y + dy * gap - (height / 2 if va == "center" else height if va == "top" else 0)
+            rect = (left - 2, bottom - 2, left + width + 2, bottom + height + 2)  # 2 px slack for the estimates
+            cost = sum(_overlap(rect, other) for other in blocked) + 1e3 * _outside(rect, box)
+            if cost < best_cost:
+                best, best_cost = (dx, dy, ha, va, rect), cost
+            if cost == 0:
+                break
+        dx, dy, ha, va, rect = best
+        blocked.append(rect)
+        plot.text(point[0] + dx * gap * plot.per_x, point[1] + dy * gap * plot.per_y, text, ha=ha, va=va,
+                  fontsize=size, color=colour)
+
+
+# (dx, dy) unit offsets with the alignment that puts the text on that side of the point
+_OFFSETS = [(0, 1.2, "center", "bottom"), (1.2, 0, "left", "center"), (0, -1.2, "center", "top"),
+            (-1.2, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
+            (1, -1, "left", "top"), (-1, -1, "right", "top")]
+
+
+def text_width(text: str, size: float) -> float:
+    """The exact pixel width of a plain label at `size` points in the house font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    width, _, _ = text_to_path.get_text_width_height_descent(
+        text, FontProperties(family="DejaVu Sans", size=size), ismath=False)
+    return width * PX_PER_PT
+
+
+def _text_width(text: str, size: int) -> float:
+    """Approximate pixel width of a label; mathtext markup and sub/superscripts count for less."""
+    plain = text.replace("$", "").replace("\\", "").replace("{", "").replace("}", "")
+    plain = plain.replace("theta", "θ").replace("_", "").replace("^", "")
+    return 0.62 * size * PX_PER_PT * len(plain) + 2
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _outside(rect: tuple[float, ...], box: tuple[float, ...]) -> float:
+    return max(box[0] - rect[0], 0) + max(rect[2] - box[2], 0) + max(box[1] - rect[1], 0) + max(rect[3] - box[3], 0)
+
+
+def tick_values(lo: float, hi: float, most: int = 5) -> list[float]:
+    """At most `most` round tick positions inside [lo, hi]."""
+    from matplotlib.ticker import MaxNLocator
+
+    return [float(t) for t in MaxNLocator(most).tick_values(lo, hi) if lo <= t <= hi]
+
+
+def tick_texts(values: Sequence[float]) -> list[str]:
+    """Tick labels with the fewest decimals that show every value exactly, a true minus sign."""
+    places = next((p for p in range(5) if all(abs(round(v, p) - v) < 1e-9 for v in values)), 4)
+    return [dec(v, places).replace("-", "\N{MINUS SIGN}") for v in values]
+
+
+def frame(plot: Plot, xticks: Sequence[float], xlabel: str, ylabel: str, italic: bool = False) -> None:
+    """Left and bottom axis lines, x ticks with labels and light vertical grid lines, and the two
+    axis labels: two line collections and a few texts."""
+    (x0, x1), (y0, y1) = plot.xlim, plot.ylim
+    tick = 4 * plot.per_y
+    plot.lines([[(x, y0), (x, y1)] for x in xticks], colors="#999999", linewidths=0.6, alpha=0.5, zorder=0)
+    plot.lines([[(x0, y1), (x0, y0), (x1, y0)]] + [[(x, y0 - tick), (x, y0)] for x in xticks],
+               colors=INK, linewidths=0.8, zorder=1.5)
+    for x, text in zip(xticks, tick_texts(xticks)):
+        plot.text(x, y0 - tick - 3 * plot.per_y, text, ha="center", va="top", fontsize=FONT + 1)
+    plot.text((x0 + x1) / 2, y0 - tick - 21 * plot.per_y, xlabel, ha="center", va="top", fontsize=FONT + 1,
+              fontstyle="italic" if italic else "normal")
+    plot.text(x0 - 5 * plot.per_x, (y0 + y1) / 2, ylabel, ha="right", va="center", rotation=90, fontsize=FONT + 1)
+
+
 def draw_quadratic_paths(fig: Any, a: float, c: float, var: str, paths: list[dict[str, Any]],
                          title: str | None = None, window: tuple[float, float] | None = None) -> None:
     """The loss a·(var − c)² with iterates on it: each path is {"ws", "colour", "name", "texts",
     "hollow", "arrows"}; consecutive iterates are joined by arrows unless arrows is False; named
-    paths go in a legend above the axes. The x-range spans the iterates and the minimum c, or
-    `window` when given."""
+    paths are keyed above the axes, where `title` also goes. The x-range spans the iterates and
+    the minimum c, or `window` when given. The loss axis has no numbers: only the shape matters."""
     import numpy as np
-    from matplotlib.ticker import MaxNLocator
 
-    ax = fig.add_subplot()
-    ax.xaxis.set_major_locator(MaxNLocator(5))  # tick labels like '-1.25' must not touch
+    named = [path for path in paths if path.get("name")]
     if window is None:
         ws = [w for path in paths for w in path["ws"]] + [c]
         pad = max(0.12 * (max(ws) - min(ws)), 0.3)
         window = (min(ws) - pad, max(ws) + pad)
-    xs = np.linspace(*window, 200)
+    xs = np.linspace(*window, 100)
     ys = a * (xs - c) ** 2
-    ax.plot(xs, ys, color=INK, linewidth=1.6, zorder=1)
-    ax.set_xlim(*window)
     spread = ys.max() - ys.min()
-    ax.set_ylim(ys.min() - 0.08 * spread, ys.max() + 0.18 * spread)
-    ax.set_xlabel(f"${var}$")
-    ax.set_ylabel("loss")
-    ax.grid(True, alpha=0.5)
+    plot = Plot(fig, (30, 48, 26, 30 if named or title else 10), window,
+                (ys.min() - 0.08 * spread, ys.max() + 0.18 * spread))
+    frame(plot, tick_values(*window), var, "loss", italic=True)
+    plot.curve(xs, ys, color=INK, linewidth=1.6, zorder=1)
     labelled, texts = [], []
     for path in paths:
         pw = path["ws"]
         py = [a * (w - c) ** 2 for w in pw]
         face = "none" if path.get("hollow") else path["colour"]
-        ax.scatter(pw, py, s=36, facecolor=face, edgecolor=path["colour"], linewidth=1.5,
-                   zorder=3, label=path.get("name"))
+        plot.scatter(pw, py, 36, facecolors=face, edgecolors=path["colour"], linewidths=1.5, zorder=3)
         for (x0, y0, x1, y1) in zip(pw, py, pw[1:], py[1:]) if path.get("arrows", True) else ():
-            ax.annotate("", (x1, y1), (x0, y0), zorder=2,
-                        arrowprops={"arrowstyle": "->", "color": path["colour"], "linewidth": 1.2,
-                                    "shrinkA": 4, "shrinkB": 4})
+            plot.arrow((x0, y0), (x1, y1), path["colour"], 1.2, 4, 4)
         for w, y, text in zip(pw, py, path.get("texts") or []):
             labelled.append((w, y))
             texts.append((text, path["colour"]))
-    if any(path.get("name") for path in paths):  # above the axes: the curve fills the inside
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(paths), frameon=False,
-                  fontsize=FONT, borderaxespad=0.2, handletextpad=0.3)
+    for k, path in enumerate(named):  # a key above the axes: the curve fills the inside
+        mark = "\N{WHITE CIRCLE}" if path.get("hollow") else "\N{BLACK CIRCLE}"
+        fig.text((k + 0.5) / len(named), 1 - 8 / (fig.get_size_inches()[1] * fig.dpi), f"{mark} {path['name']}",
+                 ha="center", va="top", fontsize=FONT + 1, color=path["colour"])
     if title:
-        ax.set_title(title, fontsize=FONT + 1)
-    named = any(path.get("name") for path in paths) or title
-    place_labels(ax, labelled, [t for t, _ in texts], obstacles=list(zip(xs[::6], ys[::6])),
-                 colours=[colour for _, colour in texts], margins=(62, 48, 12, 40 if named else 12))
+        fig.text(0.5, 1 - 8 / (fig.get_size_inches()[1] * fig.dpi), title, ha="center", va="top", fontsize=FONT + 1)
+    place_labels(plot, labelled, [t for t, _ in texts], obstacles=list(zip(xs[::3], ys[::3])),
+                 colours=[colour for _, colour in texts], size=FONT + 1)

@@ -12,7 +12,7 @@ import numpy as np
 from ankibuild.figures import PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import draw_quadratic_paths, num, paren, quadratic_text, sig
+from ._training import draw_quadratic_paths, num, paren, quadratic_text, sig, sub
 
 TITLE = "Adam step"
 FIGURES = 4  # significant figures of every result on the card
@@ -113,9 +113,8 @@ def draw_adam(fig: Any, a: float, c: float, t: int, before: float, after: float)
     window = (min(lo - pad, c - 0.3 * pad) if near else lo - pad, max(hi + pad, c + 0.3 * pad) if near else hi + pad)
     shown = window[0] <= c <= window[1]
     draw_quadratic_paths(
-        fig, a, c, "\\theta",
-        [{"ws": [before, after], "colour": PALETTE[0],
-          "texts": [f"$\\theta_{t - 1}$", f"$\\theta_{t}$"]}],
-        title=None if shown else f"minimum at $\\theta = {c}$ {'→' if c > hi else '←'}",
+        fig, a, c, "θ",
+        [{"ws": [before, after], "colour": PALETTE[0], "texts": [f"θ{sub(t - 1)}", f"θ{sub(t)}"]}],
+        title=None if shown else f"minimum at θ = {c} {'→' if c > hi else '←'}".replace("-", "\N{MINUS SIGN}"),
         window=window,
     )

@@ -10,7 +10,7 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import FONT, dec
+from ._training import FONT, PX_PER_PT, Plot, dec, text_width
 
 TITLE = "Confusion matrix metrics"
 PLACES = 3
@@ -133,37 +133,37 @@ def _macro_solution(matrix: list[list[int]], names: list[str], answer: dict[str,
 
 def draw_matrix(fig: Any, matrix: list[list[int]], classes: list[str], positive: int | None) -> None:
     """The matrix as a heatmap (alpha ∝ count; correct cells blue, errors orange) with counts and,
-    for a binary matrix, TP/FP/FN/TN in each cell and the positive class marked (+)."""
+    for a binary matrix, TP/FP/FN/TN in each cell and the positive class marked (+). The axes are
+    placed by hand: the left margin is as wide as the longest class name."""
     from matplotlib.colors import to_rgb
 
     m = np.asarray(matrix, dtype=float)
     k = len(m)
-    rgba = np.zeros((k, k, 4))
-    for i in range(k):
-        for j in range(k):
-            rgba[i, j, :3] = to_rgb(PALETTE[0] if i == j else PALETTE[1])
-    rgba[..., 3] = 0.08 + 0.5 * m / max(m.max(), 1)
-    ax = fig.add_subplot()
-    ax.imshow(rgba, interpolation="nearest")
+    ticks = [f"{name} (+)" if c == positive else name for c, name in enumerate(classes)]
+    label = FONT + 1
+    line = label * PX_PER_PT * 1.2  # the height of a line of labels, in pixels
+    left = 6 + line + 6 + max(text_width(t, label) for t in ticks) + 8
+    top = 6 + line + 2 + line + 4
+    plot = Plot(fig, (left, 6, 10, top), (-0.5, k - 0.5), (k - 0.5, -0.5))  # row 0 at the top
+    alpha = 0.08 + 0.5 * m / max(m.max(), 1)
+    plot.polygons([[(j - 0.5, i - 0.5), (j + 0.5, i - 0.5), (j + 0.5, i + 0.5), (j - 0.5, i + 0.5)]
+                   for i in range(k) for j in range(k)],
+                  facecolors=[(*to_rgb(PALETTE[0] if i == j else PALETTE[1]), alpha[i, j])
+                              for i in range(k) for j in range(k)],
+                  edgecolors=INK, linewidths=0.8)
     names = None
     if positive is not None:
         names = [["TP", "FN"], ["FP", "TN"]] if positive == 0 else [["TN", "FP"], ["FN", "TP"]]
     for i in range(k):
         for j in range(k):
-            ax.text(j, i - (0.08 if names else 0), str(int(m[i, j])), ha="center", va="center",
-                    fontsize=FONT + 4, color=INK)
+            plot.text(j, i - (0.08 if names else 0), str(int(m[i, j])), ha="center", va="center",
+                      fontsize=FONT + 4, color=INK)
             if names:
-                ax.text(j, i + 0.25, names[i][j], ha="center", va="center", fontsize=FONT, color=INK)
-    ticks = [f"{name} (+)" if c == positive else name for c, name in enumerate(classes)]
-    ax.set_xticks(range(k), ticks)
-    ax.set_yticks(range(k), ticks)
-    ax.xaxis.set_ticks_position("top")
-    ax.xaxis.set_label_position("top")
-    ax.set_xlabel("predicted class", fontsize=FONT + 1)
-    ax.set_ylabel("actual class", fontsize=FONT + 1)
-    ax.tick_params(length=0, labelsize=FONT + 1)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    for edge in np.arange(k + 1) - 0.5:
-        ax.axhline(edge, color=INK, linewidth=0.8, clip_on=False)
-        ax.axvline(edge, color=INK, linewidth=0.8, clip_on=False)
+                plot.text(j, i + 0.25, names[i][j], ha="center", va="center", fontsize=FONT, color=INK)
+    per_x, per_y = plot.per_x, plot.per_y  # per_y < 0: y grows downwards
+    for c, text in enumerate(ticks):
+        plot.text(c, -0.5 + 4 * per_y, text, ha="center", va="bottom", fontsize=label)
+        plot.text(-0.5 - 8 * per_x, c, text, ha="right", va="center", fontsize=label)
+    plot.text((k - 1) / 2, -0.5 + (6 + line) * per_y, "predicted class", ha="center", va="bottom", fontsize=label)
+    plot.text(-0.5 - (left - 6) * per_x, (k - 1) / 2, "actual class", ha="left", va="center", rotation=90,
+              fontsize=label)

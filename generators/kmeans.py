@@ -10,13 +10,13 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import FONT, num, place_labels
+from ._training import FONT, Plot, num, place_labels
 
 TITLE = "k-means step"
 GRID = 9  # coordinates are integers 0..8
 PLACES = 2
 MARKERS = ("o", "s", "^")  # cluster shapes, so clusters differ without colour (night mode inverts it)
-MARGINS = (40, 40, 10, 10)  # pixels around the axes, for place_labels
+MARGINS = (24, 22, 8, 8)  # pixels around the axes (left, bottom, right, top): room for the coordinates
 FAR = 2 * GRID ** 2  # more than any squared distance on the grid
 
 
@@ -138,44 +138,47 @@ def _solution(points: list[list[int]], old: list[list[int]], d2: list[list[float
     return (f"**{head}**\n\nClusters: {clusters}.\n\n" + "\n".join(rows) + "\n\n" + "\n".join(means))
 
 
-def _axes(fig: Any) -> Any:
-    """Square-ish axes with a unit grid, so coordinates can be read off."""
-    ax = fig.add_subplot()
-    ax.set_xlim(-0.6, GRID - 0.4)
-    ax.set_ylim(-0.6, GRID - 0.4)
-    ticks = list(range(GRID))
-    ax.set_xticks(ticks)
-    ax.set_yticks(ticks)
-    ax.grid(True, alpha=0.5)
-    ax.tick_params(labelsize=FONT)
-    return ax
+def _grid(fig: Any) -> Plot:
+    """The 0..8 grid with a line at every unit and the even coordinates written (the card gives
+    every coordinate; the grid is there to see the geometry): two line collections, ten texts."""
+    lo, hi = -0.6, GRID - 0.4
+    plot = Plot(fig, MARGINS, (lo, hi), (lo, hi))
+    plot.lines([[(v, lo), (v, hi)] for v in range(GRID)] + [[(lo, v), (hi, v)] for v in range(GRID)],
+               colors="#999999", linewidths=0.6, alpha=0.5, zorder=0)
+    plot.lines([[(lo, lo), (hi, lo), (hi, hi), (lo, hi), (lo, lo)]], colors=INK, linewidths=0.8, zorder=0.5)
+    for v in range(0, GRID, 2):
+        plot.text(v, lo - 4 * plot.per_y, str(v), ha="center", va="top", fontsize=FONT)
+        plot.text(lo - 5 * plot.per_x, v, str(v), ha="right", va="center", fontsize=FONT)
+    return plot
 
 
 def draw_question(fig: Any, points: list[list[int]], centroids: list[list[int]]) -> None:
     """Points as dots labelled P1…, initial centroids as coloured crosses labelled C1…"""
-    ax = _axes(fig)
-    px, py = zip(*points)
-    ax.scatter(px, py, s=30, color=INK, zorder=3)
-    for j, (x, y) in enumerate(centroids):
-        ax.scatter([x], [y], s=110, marker="X", color=PALETTE[j], zorder=4)
-    place_labels(ax, [tuple(q) for q in points] + [tuple(q) for q in centroids],
+    plot = _grid(fig)
+    plot.scatter(*zip(*points), 30, color=INK, zorder=3)
+    plot.scatter(*zip(*centroids), 110, marker="X", color=PALETTE[:len(centroids)], zorder=4)
+    place_labels(plot, [tuple(q) for q in points] + [tuple(q) for q in centroids],
                  [f"P{i}" for i in range(1, len(points) + 1)] + [f"C{j}" for j in range(1, len(centroids) + 1)],
-                 colours=[INK] * len(points) + list(PALETTE[:len(centroids)]), margins=MARGINS)
+                 colours=[INK] * len(points) + list(PALETTE[:len(centroids)]))
 
 
 def draw_answer(fig: Any, points: list[list[int]], old: list[list[int]], new: list[list[float]],
                 assign: list[int]) -> None:
     """Points coloured and shaped by cluster; an arrow from each old centroid (faint) to its new one."""
-    ax = _axes(fig)
-    for (x, y), a in zip(points, assign):
-        ax.scatter([x], [y], s=34, marker=MARKERS[a - 1], color=PALETTE[a - 1], zorder=3)
+    from matplotlib.colors import to_rgba
+
+    plot = _grid(fig)
+    for a in sorted(set(assign)):
+        members = [q for q, b in zip(points, assign) if b == a]
+        plot.scatter(*zip(*members), 34, marker=MARKERS[a - 1], color=PALETTE[a - 1], zorder=3)
+    k = len(old)
+    plot.scatter(*zip(*old, *new), [110] * k + [130] * k, marker="X", zorder=4,  # old ones faint
+                 facecolors=[to_rgba(c, 0.35) for c in PALETTE[:k]] + list(PALETTE[:k]),
+                 edgecolors=["none"] * k + [INK] * k, linewidths=0.6)
     obstacles = []
     for j, ((x0, y0), (x1, y1)) in enumerate(zip(old, new)):
-        ax.scatter([x0], [y0], s=110, marker="X", color=PALETTE[j], alpha=0.35, zorder=2)
-        ax.scatter([x1], [y1], s=130, marker="X", color=PALETTE[j], edgecolor=INK, linewidth=0.6, zorder=4)
         if (x0, y0) != (x1, y1):
-            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": PALETTE[j],
-                                                           "linewidth": 1.4, "shrinkA": 5, "shrinkB": 7})
+            plot.arrow((x0, y0), (x1, y1), PALETTE[j], 1.4, 5, 7)
             samples = int(4 * max(abs(x1 - x0), abs(y1 - y0))) + 2  # every quarter unit along the arrow
             obstacles += [(x0 + (x1 - x0) * s / samples, y0 + (y1 - y0) * s / samples) for s in range(1, samples)]
         obstacles.append((x0, y0))
@@ -185,5 +188,5 @@ def draw_answer(fig: Any, points: list[list[int]], old: list[list[int]], new: li
               for i, (q, a) in enumerate(zip(points, assign), 1)]
     taken = {tuple(map(float, q)) for q in points}
     labels += [(tuple(q), f"C{j}", PALETTE[j - 1]) for j, q in enumerate(new, 1) if tuple(q) not in taken]
-    place_labels(ax, [at for at, _, _ in labels], [text for _, text, _ in labels], obstacles=obstacles,
-                 colours=[colour for _, _, colour in labels], margins=MARGINS)
+    place_labels(plot, [at for at, _, _ in labels], [text for _, text, _ in labels], obstacles=obstacles,
+                 colours=[colour for _, _, colour in labels])

@@ -10,7 +10,7 @@ import numpy as np
 from ankibuild.figures import PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import draw_quadratic_paths, linear_text, num, paren, quadratic_text
+from ._training import draw_quadratic_paths, linear_text, num, paren, quadratic_text, sub
 
 TITLE = "SGD with momentum"
 PLACES = 4
@@ -89,6 +89,6 @@ def draw_momentum(fig: Any, a: float, c: float, momentum: list[float], plain: li
     """Momentum iterates, numbered, and plain-GD iterates (hollow) on the loss curve."""
     draw_quadratic_paths(fig, a, c, "w", [
         {"ws": momentum, "colour": PALETTE[0], "name": "momentum",
-         "texts": [f"$w_{k}$" for k in range(len(momentum))]},
+         "texts": [f"w{sub(k)}" for k in range(len(momentum))]},
         {"ws": plain, "colour": PALETTE[1], "name": "plain GD", "hollow": True, "arrows": False},
     ])

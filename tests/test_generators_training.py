@@ -368,3 +368,60 @@ def test_confusion_problems() -> None:
         zero_precision += positive is not None and sum(row[positive] for row in matrix) == 0
         macro += positive is None
     assert zero_precision >= 10 and macro >= 50, (zero_precision, macro)
+
+
+# --- figures: laid out by hand (no layout engine), nothing clipped or overlapping -------------------
+
+
+def layout_problems(fig: Any) -> list[str]:
+    """What is wrong with the figure as the engine renders it: a visible text outside the canvas,
+    two texts overlapping, or a text over a scatter marker (more than a pixel of slack each)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    hidden = set()  # tick labels matplotlib did not draw: axis off, or outside the view limits
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
+            shown = set(axis._update_ticks()) if ax.axison else set()
+            hidden |= {id(label) for tick in ticks if tick not in shown for label in (tick.label1, tick.label2)}
+            if not ax.axison:
+                hidden.add(id(axis.label))
+    texts = [t for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    width, height = fig.bbox.width, fig.bbox.height
+    found = []
+    for text, box in boxes:
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
+            found.append(f"{text!r} outside the canvas: {box.extents.round(1)}")
+    for k, (text, box) in enumerate(boxes):
+        for other, other_box in boxes[k + 1:]:
+            if min(box.x1, other_box.x1) - max(box.x0, other_box.x0) > 1 and \
+                    min(box.y1, other_box.y1) - max(box.y0, other_box.y0) > 1:
+                found.append(f"{text!r} overlaps {other!r}")
+    for collection in fig.findobj(PathCollection):
+        centres = collection.get_offset_transform().transform(collection.get_offsets())
+        radius = 0.5 * math.sqrt(max(collection.get_sizes())) * fig.dpi / 72  # marker size is an area in pt²
+        for x, y in centres:
+            for text, box in boxes:  # the marker's inner disc (70 % of its radius) stays clear of every text
+                nearest_x, nearest_y = min(max(x, box.x0), box.x1), min(max(y, box.y0), box.y1)
+                if math.hypot(x - nearest_x, y - nearest_y) < 0.7 * radius - 1:
+                    found.append(f"{text!r} covers a marker at ({x:.0f}, {y:.0f})")
+    return found
+
+
+@pytest.mark.parametrize("name", FAMILIES)
+def test_figures_fit_the_canvas_without_overlaps(name: str) -> None:
+    from ankibuild.figures import drawn
+
+    for seed, problem in zip(SEEDS, problems(name)[:12]):
+        for figure in (problem.question_figure, problem.answer_figure):
+            if figure is not None:
+                with drawn(figure.draw, figure.args, figure.size) as fig:
+                    assert fig.get_layout_engine() is None
+                    assert not layout_problems(fig), (seed, figure.draw.__name__, layout_problems(fig))
