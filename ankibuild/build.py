@@ -164,7 +164,8 @@ def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, P
                             family.path, media, reporter)
         origin = f"{file} · seed {item.seed} · problem {number}"
         problem = item.problem
-        values = {"Question": texts.render(problem.question, source) + figure_html(problem.question_figure, item),
+        question = texts.render(problem.question, source) + figure_html(problem.question_figure, item)
+        values = {"Question": f'<div class="problem">{question}</div>',
                   "Answer": texts.render(problem.solution, source) + figure_html(problem.answer_figure, item),
                   "Context": f"Practice › {html.escape(family.title)}", "Source": origin}
         key = f"practice::{family.name}::{number}"

@@ -54,6 +54,7 @@ BASE_CSS = """\
 .context { font-size: 0.8em; color: #6b6b6b; margin-bottom: 0.3em; }
 .nightMode .context { color: #a0a0a0; }
 .question { font-size: 1.15em; font-weight: 600; }
+.question .problem { font-size: 0.87em; font-weight: normal; }
 .source { font-size: 0.7em; color: #8a8a8a; margin-top: 1.5em; }
 .nightMode .source { color: #8f8f8f; }
 img { max-width: 100%; height: auto; }

@@ -85,6 +85,7 @@ def test_problems_arrive_in_their_own_subdeck_with_figures_and_worked_answers(pr
     x = int(re.search(r"\\\((\d+)\^2\\\)", note["Question"]).group(1))
     question, answer = note.cards()[0].question(), note.cards()[0].answer()
     assert f"What is \\({x}^2\\)?" in question
+    assert note["Question"].startswith('<div class="problem">')  # a problem statement reads as body text
     assert f"<strong>{x * x}</strong>" in answer
     assert "Practice › Squares" in question
     [image] = re.findall(r'<img class="figure" src="([^"]+)"', note["Question"])
