@@ -3,10 +3,15 @@ collection with every card answered and every image present, and every answer fi
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import re
 import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,3 +119,118 @@ def test_every_worked_solution_is_short_enough_to_read_on_a_phone(shipped):
         if len(visible_text(note["Answer"])) > MAX_SOLUTION or rows > MAX_TABLE_ROWS:
             too_long.append(f"{note['Source']}: {len(visible_text(note['Answer']))} characters, {rows} table rows")
     assert not too_long, "\n".join(too_long)
+
+
+# --- Every formula typesets in MathJax 3 as Anki configures it --------------------------------------
+
+MATHJAX = REPO / "tests" / "mathjax"  # package.json, package-lock.json and check.js
+MATHJAX_FIELDS = ("Context", "Question", "Answer", "Extra", "Source")  # every field the card template shows
+MATHJAX_START = re.compile(r"\\\(|\\\[")  # Anki's delimiters; processEscapes and processEnvironments off
+MATHJAX_END = {r"\(": (r"\)", False), r"\[": (r"\]", True)}
+MATHJAX_SKIPPED = re.compile(r"<(script|noscript|style|textarea|pre|code)\b[^>]*>.*?</\1\s*>",
+                             re.DOTALL | re.IGNORECASE)  # MathJax's skipHtmlTags, with their contents
+MATHJAX_INCLUDED = re.compile(r"<!--.*?-->|<(br|wbr)\b[^>]*>", re.DOTALL | re.IGNORECASE)  # includeHtmlTags
+# The node_modules built from package-lock.json, kept out of the repository and reused across runs
+# (computed at import, before any test points XDG_CACHE_HOME or HOME at a temporary folder).
+MATHJAX_LOCK = hashlib.sha256((MATHJAX / "package-lock.json").read_bytes()).hexdigest()[:16]
+MATHJAX_CACHE = Path.home() / ".cache" / "ankibuild-tests" / f"mathjax-{MATHJAX_LOCK}"
+
+
+def formulas_in(field: str) -> Iterator[tuple[str, bool, bool]]:
+    """The formulas MathJax finds in a field's HTML, as (LaTeX, display, closed): like MathJax's
+    HTMLDomStrings, text is cut at every element but <br>/<wbr>/comments and skipped elements are not
+    read; like its FindTeX, the closing delimiter is the first one outside braces. An opening delimiter
+    never closed comes with the rest of its text and closed=False: MathJax would leave it as text."""
+    text = MATHJAX_INCLUDED.sub(lambda m: "\n" if m.group(1) and m.group(1).lower() == "br" else "",
+                                MATHJAX_SKIPPED.sub("<>", field))
+    for piece in re.split(r"<[^>]*>", text):
+        piece = html.unescape(piece)
+        position = 0
+        while start := MATHJAX_START.search(piece, position):
+            close, display = MATHJAX_END[start.group()]
+            pattern = re.compile(re.escape(close) + r"|\\(?:[a-zA-Z]|.)|[{}]", re.DOTALL)
+            braces, found = 0, None
+            for end in pattern.finditer(piece, start.end()):
+                if end.group() == close and braces == 0:
+                    found = end
+                    break
+                braces += end.group() == "{"
+                braces -= end.group() == "}" and braces > 0
+            if found is None:
+                yield piece[start.end():], display, False
+                position = start.end()
+            else:
+                yield piece[start.end():found.start()], display, True
+                position = found.end()
+
+
+def mathjax_errors(formulas: list[dict]) -> list[dict]:
+    """The formulas among `formulas` ({"tex", "display", "where"}) that MathJax fails to typeset,
+    each with its "error": one Node process for all of them."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    assert node and npm, "the MathJax check needs Node.js and npm on the PATH (node >= 18)"
+    if not (MATHJAX_CACHE / "node_modules" / "mathjax-full" / "package.json").is_file():
+        MATHJAX_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=MATHJAX_CACHE.name + ".", dir=MATHJAX_CACHE.parent))
+        try:
+            for name in ("package.json", "package-lock.json"):
+                shutil.copy(MATHJAX / name, staging / name)
+            result = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=staging,
+                                    capture_output=True, text=True, timeout=300, check=False)
+            assert result.returncode == 0, f"npm ci in {staging} failed:\n{result.stdout}{result.stderr}"
+            try:
+                staging.rename(MATHJAX_CACHE)  # atomic: a concurrent run sees nothing or everything
+            except OSError:
+                if not MATHJAX_CACHE.is_dir():
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    result = subprocess.run([node, str(MATHJAX / "check.js")], input=json.dumps(formulas), capture_output=True,
+                            env={**os.environ, "NODE_PATH": str(MATHJAX_CACHE / "node_modules")},
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, f"tests/mathjax/check.js failed:\n{result.stderr}"
+    return json.loads(result.stdout)
+
+
+def test_the_mathjax_check_reports_what_mathjax_cannot_typeset():
+    good = [r"\frac{a}{b}", r"\sum_{i=1}^n x_i^2 \le \|x\|_2", r"\ce{H2O}", r"\mathbb{R}^{n}",
+            r"\begin{aligned} a &= b \\ c &\coloneqq d \end{aligned}", r"\text{if } x < 0", r"\boxed{\cancel{x}}",
+            r"\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"]
+    bad = {r"\frac{a}": "Missing argument for \\frac", r"\notamacro x": "Undefined control sequence \\notamacro",
+           r"\begin{pmatrix} 1 \end{bmatrix}": "ended with \\end{bmatrix}", r"\left( x": "missing \\right",
+           r"x^{2": "missing close brace", r"\qty{x}": "Undefined control sequence \\qty",  # physics is not loaded
+           r"a & b": "Misplaced &"}
+    formulas = [{"tex": tex, "display": i % 2 == 0, "where": f"case {i}"} for i, tex in enumerate([*good, *bad])]
+    errors = {error["tex"]: error["error"] for error in mathjax_errors(formulas)}
+    assert set(errors) == set(bad), errors
+    for tex, message in bad.items():
+        assert message in errors[tex], (tex, errors[tex])
+
+
+def test_the_formula_finder_reads_fields_as_mathjax_does():
+    field = (r"<p>\(a &lt; b\) and <code>\(not math\)</code></p><pre><code>\[nor this\]</code></pre>"
+             r"<p>\[\text{\)} + \{x\}\]</p><p>\(x<br>y\)</p><p>\(open</p><p>x\)</p>")
+    assert list(formulas_in(field)) == [("a < b", False, True), (r"\text{\)} + \{x\}", True, True),
+                                        ("x\ny", False, True), ("open", False, False)]
+
+
+def test_every_formula_in_the_shipped_decks_typesets_in_mathjax(shipped):
+    _, code, anki = shipped
+    assert code == 0, "the shipped decks did not build: see the build's diagnostics"
+    formulas, unclosed = [], []
+    for note in anki.notes():
+        question = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", note["Question"]))).strip()
+        where = f"{note['Source']}: {question[:70]}"  # "source/x.md:12: What is..." or "generators/x.py · seed..."
+        for name in MATHJAX_FIELDS:
+            for tex, display, closed in formulas_in(note[name]):
+                formula = {"tex": tex, "display": display, "where": f"{where} [{name}]"}
+                if closed:
+                    formulas.append(formula)
+                else:
+                    unclosed.append({**formula, "error": "never closed: MathJax leaves it on the card as text"})
+    assert len(formulas) >= 500, f"only {len(formulas)} formulas found: is the finder still reading the fields?"
+    failures = unclosed + mathjax_errors(formulas)
+    assert not failures, f"{len(failures)} of {len(formulas) + len(unclosed)} formulas fail in MathJax:\n" + "\n".join(
+        "- {where}: {open}{tex}{close}\n    MathJax: {error}".format(
+            **f, open="\\[" if f["display"] else "\\(", close="\\]" if f["display"] else "\\)")
+        for f in failures)
