@@ -127,7 +127,7 @@ def draw_pr_curve(fig: Any, precision: list[float], recall: list[float], terms: 
     ax.step([0.0, *levels], [*envelope, envelope[-1]], where="post", **styles[0][0])
     ax.plot(recall, precision, **styles[1][0])
     ax.plot([i / 10 for i in range(11)], terms, **styles[2][0])
-    for (style, text), x in zip(styles, (-0.17, 0.32, 0.69)):  # legend row above the axes
+    for (style, text), x in zip(styles, (-0.17, 0.3, 0.65)):  # legend row above the axes
         xs = [x + 0.04] if style.get("linestyle") == "none" else [x, x + 0.08]
         ax.plot(xs, [1.1] * len(xs), transform=ax.transAxes, clip_on=False, **style)
         ax.text(x + 0.11, 1.1, text, transform=ax.transAxes, va="center", fontsize=10, color=INK)

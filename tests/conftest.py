@@ -1,13 +1,19 @@
-"""Shared test scaffolding: a notes project on disk, the real build command, a real Anki collection."""
+"""Shared test scaffolding: a notes project on disk, the real build command, a real Anki collection,
+and the repository's problem generators imported as a build imports them."""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from anki.collection import (
@@ -19,8 +25,12 @@ from anki.scheduler.v3 import CardAnswer
 from webserver import Server
 
 from ankibuild.cli import main
+from ankibuild.diagnostics import Reporter
+from ankibuild.practice import PACKAGE, Family, load_family, open_package
 
 FIXTURES = Path(__file__).parent / "fixtures"
+GENERATORS = Path(__file__).resolve().parent.parent / "generators"
+FAMILIES = sorted(path.stem for path in GENERATORS.glob("[!_]*.py"))  # a newly added family is tested too
 
 
 @dataclass
@@ -144,3 +154,39 @@ def server():
     server.stop()
 
 
+# --- the repository's generators/ ----------------------------------------------------------------
+
+
+@cache
+def _generators() -> tuple[dict[str, Family], dict[str, ModuleType]]:
+    """generators/ imported once, through the engine exactly as a build imports it (every family
+    loads without a diagnostic): the families, and every module of the package by its full name,
+    `_helpers` included, as sys.modules held them right after."""
+    open_package(GENERATORS)
+    reporter = Reporter()
+    families = {name: load_family(GENERATORS, name, reporter) for name in FAMILIES}
+    assert not reporter.items, reporter.items
+    modules = {name: module for name, module in sys.modules.items()
+               if name == PACKAGE or name.startswith(PACKAGE + ".")}
+    return families, modules  # type: ignore[return-value]
+
+
+def generator_family(name: str) -> Family:
+    """The family generators/<name>.py as the engine loaded it."""
+    return _generators()[0][name]
+
+
+def generator_module(name: str) -> ModuleType:
+    """generators/<name>.py, a family or a `_helper`. Other tests open the package afresh for their
+    own projects, which empties its sys.modules entries; the modules returned here stay valid."""
+    return _generators()[1][f"{PACKAGE}.{name}"]
+
+
+@contextmanager
+def generators_imported() -> Iterator[None]:
+    """sys.modules as the import of generators/ left it, for the engine's checks that look a figure's
+    draw function up there (another test may have opened the package for its own project since)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, module in _generators()[1].items():
+            patch.setitem(sys.modules, name, module)
+        yield

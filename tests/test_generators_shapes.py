@@ -1,144 +1,24 @@
 """The softmax, conv-shape, transposed-conv and separable-conv practice families: every answer is
-checked against an independent implementation (loops, brute-force convolutions, exact fractions),
-and every problem is plain, deterministic data whose solution shows the answer and whose figures
-draw without clipped or overlapping labels."""
+checked against an independent implementation (loops, brute-force convolutions, exact fractions).
+The contract every family keeps (plain deterministic data, the result first, figures laid out
+without clipped or overlapping labels) is checked in test_generators_contract.py."""
 
 from __future__ import annotations
 
-import ast
-import importlib
-import importlib.machinery
-import importlib.util
 import math
-import sys
 from fractions import Fraction
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
+from conftest import generator_module
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ankibuild.diagnostics import Reporter
-from ankibuild.figures import drawn
-from ankibuild.mathtex import mask_math
-
-GENERATORS = Path(__file__).resolve().parent.parent / "generators"
-FAMILIES = ("softmax", "conv_shape", "transposed_conv", "separable_conv")
 SEEDS = range(300)
 
 
-def load_family(name: str) -> ModuleType:
-    """Import generators/<name>.py as the engine does: `generators` is a package without __init__."""
-    if "generators" not in sys.modules:
-        spec = importlib.machinery.ModuleSpec("generators", None, is_package=True)
-        spec.submodule_search_locations = [str(GENERATORS)]
-        sys.modules["generators"] = importlib.util.module_from_spec(spec)
-    return importlib.import_module(f"generators.{name}")
-
-
 def problem(name: str, seed: int):
-    return load_family(name).generate(np.random.default_rng([seed, 0]))
-
-
-# ---------------------------------------------------------------- the contract, for every family
-
-
-def assert_plain(value, where: str = "") -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            assert type(key) is str, f"{where}: key {key!r}"
-            assert_plain(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            assert_plain(item, f"{where}[{i}]")
-    else:
-        assert value is None or type(value) in (bool, int, float, str), f"{where}: {type(value)}"
-        assert not isinstance(value, float) or math.isfinite(value), where
-
-
-@pytest.mark.parametrize("name", FAMILIES)
-def test_problems_are_plain_deterministic_and_well_formed(name: str) -> None:
-    family = load_family(name)
-    assert family.TITLE and "::" not in family.TITLE and "/" not in family.TITLE
-    for seed in SEEDS:
-        p, again = problem(name, seed), problem(name, seed)
-        assert p == again, f"seed {seed}: not deterministic"
-        assert_plain(p.inputs, "inputs")
-        assert_plain(p.answer, "answer")
-        figures = [f for f in (p.question_figure, p.answer_figure) if f is not None]
-        assert figures, "every problem has a figure"
-        for figure in figures:
-            assert getattr(family, figure.draw.__name__) is figure.draw, "draw is module-level"
-            assert_plain(figure.args, "figure.args")
-            assert figure.alt and "\n" not in figure.alt
-        assert p.solution.startswith("**"), "the result comes first, in bold"
-        for text in (p.question, p.solution):
-            reporter = Reporter()
-            mask_math(text, name, 1, reporter)
-            assert not reporter.items, reporter.items
-
-
-@pytest.mark.parametrize("name", FAMILIES)
-def test_matplotlib_is_imported_only_inside_functions(name: str) -> None:
-    tree = ast.parse((GENERATORS / f"{name}.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            modules = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-            assert not any(m.startswith("matplotlib") for m in modules), ast.unparse(node)
-
-
-def drawn_texts(fig):
-    """Every text the reader can see: titles, labels, annotations, legend entries, visible tick labels."""
-    texts = list(fig.texts)
-    for ax in fig.axes:
-        texts += [*ax.texts, ax.title]
-        if ax.get_legend():
-            texts += ax.get_legend().get_texts()
-        if ax.axison:
-            for axis in (ax.xaxis, ax.yaxis):
-                low, high = sorted(axis.get_view_interval())
-                texts += [t.label1 for t in axis.get_major_ticks() if low - 1e-9 <= t.get_loc() <= high + 1e-9]
-                texts.append(axis.label)
-    return [t for t in texts if t.get_visible() and t.get_text().strip()]
-
-
-def figure_seeds(name: str) -> list[int]:
-    """The first seeds, and later ones that reach each kind of figure: negative and tied logits, a
-    window that is the only one, padding cropped and added, toy and huge layers."""
-    return [*range(12), *range(100, 300, 11)]
-
-
-@pytest.mark.parametrize("name", FAMILIES)
-def test_figures_keep_labels_inside_and_apart(name: str) -> None:
-    """Exactly what the engine renders (`drawn`: no layout engine), so every figure must place
-    its own axes: texts inside the canvas, apart, and at least 10 pt; axes inside the canvas."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    for seed in figure_seeds(name):
-        p = problem(name, seed)
-        for figure in (p.question_figure, p.answer_figure):
-            if figure is None:
-                continue
-            with drawn(figure.draw, figure.args, figure.size) as fig:
-                assert fig.get_layout_engine() is None
-                FigureCanvasAgg(fig).draw()  # as savefig does for a PNG
-                renderer = fig.canvas.get_renderer()
-                texts = drawn_texts(fig)
-                boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
-                assert all(t.get_fontsize() >= 10 for t in texts)
-                for ax in fig.axes:
-                    x0, y0, x1, y1 = ax.get_position().extents
-                    assert x0 >= -1e-9 and y0 >= -1e-9 and x1 <= 1 + 1e-9 and y1 <= 1 + 1e-9, f"seed {seed}: axes"
-                width, height = fig.bbox.width, fig.bbox.height
-            for text, box in boxes:
-                assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 \
-                    and box.y1 <= height + 1, f"seed {seed}: {text!r} clipped"
-            for i, (text, a) in enumerate(boxes):
-                for other, b in boxes[:i]:
-                    overlap = min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
-                    assert not overlap, f"seed {seed}: {text!r} overlaps {other!r}"
+    return generator_module(name).generate(np.random.default_rng([seed, 0]))
 
 
 # ---------------------------------------------------------------- softmax and cross-entropy
@@ -166,7 +46,7 @@ logit_lists = st.lists(st.floats(-1000, 1000, allow_nan=False), min_size=1, max_
 @example(logits=[800.0, -800.0], data=None)
 def test_softmax_matches_plain_python(logits: list[float], data) -> None:
     label = data.draw(st.integers(0, len(logits) - 1)) if data else 0
-    probs, loss = load_family("softmax").softmax_cross_entropy(logits, label)
+    probs, loss = generator_module("softmax").softmax_cross_entropy(logits, label)
     want_probs, want_loss = softmax_by_hand(logits, label)
     assert probs == pytest.approx(want_probs, rel=1e-9, abs=1e-12)
     assert loss == pytest.approx(want_loss, rel=1e-9, abs=1e-9)
@@ -175,7 +55,7 @@ def test_softmax_matches_plain_python(logits: list[float], data) -> None:
 
 def test_softmax_matches_plain_python_on_many_random_vectors() -> None:
     """Thousands more instances than Hypothesis has time for: moderate, shifted far up or down, tied."""
-    solve, rng = load_family("softmax").softmax_cross_entropy, np.random.default_rng(1)
+    solve, rng = generator_module("softmax").softmax_cross_entropy, np.random.default_rng(1)
     for _ in range(3000):
         logits = rng.normal(0, 3, size=rng.integers(2, 7)).round(rng.integers(0, 3)) + rng.choice([0, 0, 90, -700])
         logits = [float(z) for z in logits]
@@ -187,7 +67,7 @@ def test_softmax_matches_plain_python_on_many_random_vectors() -> None:
 
 
 def test_softmax_edge_cases() -> None:
-    solve = load_family("softmax").softmax_cross_entropy
+    solve = generator_module("softmax").softmax_cross_entropy
     probs, loss = solve([1.5] * 4, 2)  # equal logits: uniform
     assert probs == pytest.approx([0.25] * 4) and loss == pytest.approx(math.log(4))
     probs, loss = solve([1000.0, 1000.0], 0)  # exp(1000) overflows unless the max is subtracted
@@ -221,7 +101,7 @@ def count_windows(n: int, k: int, s: int, p: int, d: int) -> int:
 
 
 def test_conv_out_counts_windows_exhaustively() -> None:
-    conv_out = load_family("conv_shape").conv_out
+    conv_out = generator_module("conv_shape").conv_out
     for n in range(1, 50):
         for k in range(1, 8):
             for s in range(1, 5):
@@ -237,7 +117,7 @@ def test_conv_out_counts_windows_exhaustively() -> None:
 @settings(max_examples=500, deadline=None)
 @given(st.integers(1, 512), st.integers(1, 11), st.integers(1, 6), st.integers(0, 5), st.integers(1, 4))
 def test_conv_out_counts_windows_for_large_inputs(n: int, k: int, s: int, p: int, d: int) -> None:
-    assert max(load_family("conv_shape").conv_out(n, k, s, p, d), 0) == count_windows(n, k, s, p, d)
+    assert max(generator_module("conv_shape").conv_out(n, k, s, p, d), 0) == count_windows(n, k, s, p, d)
 
 
 def test_conv_shape_problems() -> None:
@@ -278,7 +158,7 @@ def conv_1d(y: np.ndarray, kernel: np.ndarray, s: int, p: int, d: int) -> np.nda
 
 
 def check_transposed(n: int, k: int, s: int, p: int, o: int, d: int, rng: np.random.Generator) -> None:
-    expected = load_family("transposed_conv").transposed_out(n, k, s, p, o, d)
+    expected = generator_module("transposed_conv").transposed_out(n, k, s, p, o, d)
     x, kernel = rng.normal(size=n), rng.normal(size=k)
     out = transposed_conv_1d(x, kernel, s, p, o, d)
     if expected < 1:
@@ -374,7 +254,7 @@ def test_separable_costs_match_counted_convolutions(d_f: int, m: int, n: int, d_
     full = depth[None, :, :, :] * point[:, :, None, None]  # the standard kernel the separable pair factorises
     result = standard_conv(x, full, standard)
     assert np.allclose(pointwise_conv(depthwise_conv(x, depth, separable), point, separable), result)
-    costs = load_family("separable_conv").separable_costs(d_f, m, n, d_k)
+    costs = generator_module("separable_conv").separable_costs(d_f, m, n, d_k)
     assert costs["standard_madds"] == standard.madds
     assert costs["separable_madds"] == separable.madds
     assert costs["standard_weights"] == full.size

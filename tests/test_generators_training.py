@@ -1,60 +1,29 @@
 """The training-practice families (Adam, SGD with momentum, k-means, confusion-matrix metrics):
-the generator contract over many seeds, and every reference solver checked against an independent
-implementation (other formulation, closed form, brute force with Fractions) on thousands of
-instances, edge cases included."""
+every reference solver checked against an independent implementation (other formulation, closed
+form, brute force with Fractions) on thousands of instances, edge cases included, and the generated
+problems against it. The contract every family keeps is checked in test_generators_contract.py."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.machinery
-import importlib.util
 import math
-import sys
 from fractions import Fraction
 from functools import cache
-from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import numpy as np
 import pytest
+from conftest import generator_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankibuild.figures import render_png
-from ankibuild.problem import Figure, Problem
+from ankibuild.problem import Problem
 
-GENERATORS = Path(__file__).resolve().parent.parent / "generators"
-FAMILIES = ("adam", "momentum", "kmeans", "confusion")
 SEEDS = range(300)
-
-
-def load_family(name: str) -> ModuleType:
-    """generators/<name>.py imported as part of a `generators` package, as the engine loads it."""
-    if "generators" not in sys.modules:
-        spec = importlib.machinery.ModuleSpec("generators", None, is_package=True)
-        spec.submodule_search_locations = [str(GENERATORS)]
-        sys.modules["generators"] = importlib.util.module_from_spec(spec)
-    return importlib.import_module(f"generators.{name}")
 
 
 @cache
 def problems(name: str) -> tuple[Problem, ...]:
-    family = load_family(name)
+    family = generator_module(name)
     return tuple(family.generate(np.random.default_rng([seed, 0])) for seed in SEEDS)
-
-
-def is_plain(value: Any) -> bool:
-    """What JSON holds, with exact built-in types (a numpy float64 is a float subclass: refused)."""
-    if value is None or type(value) in (bool, int, str):
-        return True
-    if type(value) is float:
-        return math.isfinite(value)
-    if type(value) is list:
-        return all(is_plain(v) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and is_plain(v) for k, v in value.items())
-    return False
 
 
 def round_half_up(x: Fraction, places: int) -> Fraction:
@@ -81,42 +50,6 @@ def short(x: float, places: int) -> str:
     return "0" if text == "-0" else text
 
 
-# --- the contract, for every family ------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", FAMILIES)
-def test_contract(name: str) -> None:
-    family = load_family(name)
-    assert isinstance(family.TITLE, str) and family.TITLE and "::" not in family.TITLE and "/" not in family.TITLE
-    for seed, problem in zip(SEEDS, problems(name)):
-        assert is_plain(problem.inputs) and is_plain(problem.answer), seed
-        assert problem.question.strip() and problem.solution.strip()
-        assert problem.solution.startswith("**"), "the result comes first, in bold"
-        figures = [f for f in (problem.question_figure, problem.answer_figure) if f is not None]
-        assert figures, "every problem has a figure"
-        for figure in figures:
-            assert isinstance(figure, Figure) and is_plain(figure.args)
-            assert getattr(family, figure.draw.__name__) is figure.draw, "draw is module-level"
-            assert figure.alt and "\n" not in figure.alt
-        again = family.generate(np.random.default_rng([seed, 0]))
-        assert again == problem, f"seed {seed} is not deterministic"
-
-
-@pytest.mark.parametrize("name", FAMILIES)
-def test_figures_render(name: str) -> None:
-    for problem in problems(name)[:3]:
-        for figure in (problem.question_figure, problem.answer_figure):
-            if figure is not None:
-                assert render_png(figure.draw, figure.args, figure.size).startswith(b"\x89PNG")
-
-
-def test_families_do_not_import_matplotlib_to_generate() -> None:
-    for name in FAMILIES:
-        source = (GENERATORS / f"{name}.py").read_text()
-        top = [line for line in source.splitlines() if line.startswith(("import", "from"))]
-        assert not any("matplotlib" in line for line in top), name
-
-
 # --- Adam ------------------------------------------------------------------------------------------
 
 
@@ -134,7 +67,7 @@ def adam_history(theta0: float, grads: list[float], lr: float, b1: float, b2: fl
 
 
 def check_adam_step(theta0: float, grads: list[float], lr: float, b1: float, b2: float, eps: float) -> None:
-    adam = load_family("adam")
+    adam = generator_module("adam")
     history = adam_history(theta0, grads, lr, b1, b2, eps)
     t = len(grads)
     before = history[t - 2] if t > 1 else {"theta": theta0, "m": 0.0, "v": 0.0}
@@ -203,7 +136,7 @@ def momentum_closed_form(a: Fraction, c: Fraction, w0: Fraction, lr: Fraction, m
 
 
 def check_momentum(a: float, c: float, w0: float, lr: float, mu: float, steps: int) -> None:
-    rows = load_family("momentum").momentum_run(a, c, w0, lr, mu, steps)
+    rows = generator_module("momentum").momentum_run(a, c, w0, lr, mu, steps)
     exact = [Fraction(x) for x in (a, c, w0, lr, mu)]
     other = momentum_other_form(*exact, steps)
     assert [row["w"] for row in rows] == pytest.approx([float(w) for w in other], rel=1e-9, abs=1e-9)
@@ -259,7 +192,7 @@ def lloyd_brute(points: list[list[int]], centroids: list[list[Fraction]]) -> tup
 
 
 def check_kmeans(points: list[list[int]], centroids: list[list[int]]) -> None:
-    got = load_family("kmeans").lloyd_step(points, centroids)
+    got = generator_module("kmeans").lloyd_step(points, centroids)
     assign, new = lloyd_brute(points, [[Fraction(x) for x in q] for q in centroids])
     assert got["assign"] == assign
     flat = [x for q in got["centroids"] for x in q]
@@ -284,7 +217,7 @@ def test_kmeans_matches_brute_force(points, centroids) -> None:
 ])
 def test_kmeans_edge_cases(points, centroids, assign) -> None:
     check_kmeans(points, centroids)
-    assert load_family("kmeans").lloyd_step(points, centroids)["assign"] == assign
+    assert generator_module("kmeans").lloyd_step(points, centroids)["assign"] == assign
 
 
 def test_kmeans_problems() -> None:
@@ -327,7 +260,7 @@ def metrics_by_counting(matrix: list[list[int]], positive: int | None) -> dict[s
 
 
 def check_confusion(matrix: list[list[int]], positive: int | None) -> None:
-    got = load_family("confusion").scores(matrix, positive)
+    got = generator_module("confusion").scores(matrix, positive)
     expected = metrics_by_counting(matrix, positive)
     for key, value in expected.items():
         assert got[key] == pytest.approx(float(value), abs=1e-12), key
@@ -368,60 +301,3 @@ def test_confusion_problems() -> None:
         zero_precision += positive is not None and sum(row[positive] for row in matrix) == 0
         macro += positive is None
     assert zero_precision >= 10 and macro >= 50, (zero_precision, macro)
-
-
-# --- figures: laid out by hand (no layout engine), nothing clipped or overlapping -------------------
-
-
-def layout_problems(fig: Any) -> list[str]:
-    """What is wrong with the figure as the engine renders it: a visible text outside the canvas,
-    two texts overlapping, or a text over a scatter marker (more than a pixel of slack each)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import PathCollection
-    from matplotlib.text import Text
-
-    FigureCanvasAgg(fig)
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
-    hidden = set()  # tick labels matplotlib did not draw: axis off, or outside the view limits
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            ticks = axis.get_major_ticks() + axis.get_minor_ticks()
-            shown = set(axis._update_ticks()) if ax.axison else set()
-            hidden |= {id(label) for tick in ticks if tick not in shown for label in (tick.label1, tick.label2)}
-            if not ax.axison:
-                hidden.add(id(axis.label))
-    texts = [t for t in fig.findobj(Text)
-             if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
-    width, height = fig.bbox.width, fig.bbox.height
-    found = []
-    for text, box in boxes:
-        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
-            found.append(f"{text!r} outside the canvas: {box.extents.round(1)}")
-    for k, (text, box) in enumerate(boxes):
-        for other, other_box in boxes[k + 1:]:
-            if min(box.x1, other_box.x1) - max(box.x0, other_box.x0) > 1 and \
-                    min(box.y1, other_box.y1) - max(box.y0, other_box.y0) > 1:
-                found.append(f"{text!r} overlaps {other!r}")
-    for collection in fig.findobj(PathCollection):
-        centres = collection.get_offset_transform().transform(collection.get_offsets())
-        radius = 0.5 * math.sqrt(max(collection.get_sizes())) * fig.dpi / 72  # marker size is an area in pt²
-        for x, y in centres:
-            for text, box in boxes:  # the marker's inner disc (70 % of its radius) stays clear of every text
-                nearest_x, nearest_y = min(max(x, box.x0), box.x1), min(max(y, box.y0), box.y1)
-                if math.hypot(x - nearest_x, y - nearest_y) < 0.7 * radius - 1:
-                    found.append(f"{text!r} covers a marker at ({x:.0f}, {y:.0f})")
-    return found
-
-
-@pytest.mark.parametrize("name", FAMILIES)
-def test_figures_fit_the_canvas_without_overlaps(name: str) -> None:
-    from ankibuild.figures import drawn
-
-    for seed, problem in zip(SEEDS, problems(name)[:12]):
-        for figure in (problem.question_figure, problem.answer_figure):
-            if figure is not None:
-                with drawn(figure.draw, figure.args, figure.size) as fig:
-                    assert fig.get_layout_engine() is None
-                    assert not layout_problems(fig), (seed, figure.draw.__name__, layout_problems(fig))
