@@ -84,8 +84,12 @@ def generate(rng: np.random.Generator) -> Problem:
         answer=answer,
         question=question,
         solution=solution,
-        question_figure=Figure(draw_matrix, {"matrix": matrix, "classes": names, "positive": positive},
+        question_figure=Figure(draw_matrix, {"matrix": matrix, "classes": names, "positive": positive,
+                                             "roles": False},
                                f"Confusion matrix, rows actual, columns predicted: {counts}"),
+        answer_figure=None if positive is None else Figure(
+            draw_matrix, {"matrix": matrix, "classes": names, "positive": positive, "roles": True},
+            f"The same matrix with each cell named TP, FP, FN or TN for positive class {names[positive]}"),
     )
 
 
@@ -103,7 +107,8 @@ def _binary_solution(matrix: list[list[int]], positive: int, answer: dict[str, f
     (tp, fn), (fp, tn) = (matrix[0], matrix[1]) if positive == 0 else (matrix[1][::-1], matrix[0][::-1])
     return (
         f"{_head(answer, '')}\n\n"
-        f"TP = {tp}, FP = {fp} (predicted positive, actually negative), FN = {fn}, TN = {tn}.\n\n"
+        f"TP = {tp}, FP = {fp} (predicted positive, actually negative), FN = {fn} (predicted negative, "
+        f"actually positive), TN = {tn}.\n\n"
         f"- $P = TP/(TP+FP)$ = {_fraction(tp, tp + fp)}\n"
         f"- $R = TP/(TP+FN)$ = {_fraction(tp, tp + fn)}\n"
         f"- $F_1 = 2PR/(P+R) = 2TP/(2TP+FP+FN)$ = {_fraction(2 * tp, 2 * tp + fp + fn)}\n"
@@ -131,9 +136,11 @@ def _macro_solution(matrix: list[list[int]], names: list[str], answer: dict[str,
     )
 
 
-def draw_matrix(fig: Any, matrix: list[list[int]], classes: list[str], positive: int | None) -> None:
-    """The matrix as a heatmap (alpha ∝ count; correct cells blue, errors orange) with counts and,
-    for a binary matrix, TP/FP/FN/TN in each cell and the positive class marked (+). The axes are
+def draw_matrix(fig: Any, matrix: list[list[int]], classes: list[str], positive: int | None,
+                roles: bool) -> None:
+    """The matrix as a heatmap (alpha ∝ count; correct cells blue, errors orange) with counts, the
+    positive class of a binary matrix marked (+) and, with `roles` (the answer: finding them is the
+    exercise), TP/FP/FN/TN in each cell. The axes are
     placed by hand: the left margin is as wide as the longest class name."""
     from matplotlib.colors import to_rgb
 
@@ -152,7 +159,7 @@ def draw_matrix(fig: Any, matrix: list[list[int]], classes: list[str], positive:
                               for i in range(k) for j in range(k)],
                   edgecolors=INK, linewidths=0.8)
     names = None
-    if positive is not None:
+    if positive is not None and roles:
         names = [["TP", "FN"], ["FP", "TN"]] if positive == 0 else [["TN", "FP"], ["FN", "TP"]]
     for i in range(k):
         for j in range(k):

@@ -64,7 +64,8 @@ def generate(rng: np.random.Generator) -> Problem:
     what = f"a convolution with {c_out} output channels" if kind == "conv" else f"{kind} pooling"
     question = (f"An input of shape $[C, H, W] = [{c}, {h}, {w}]$ goes through {what}: kernel "
                 f"$k = {k}$, stride $s = {s}$, padding $p = {p}$, dilation $d = {d}$ (same on both axes).\n\n"
-                "What is the output shape $[C_{out}, H_{out}, W_{out}]$? Use PyTorch's floor convention.")
+                "What is the output shape $[C_{out}, H_{out}, W_{out}]$? As in PyTorch, only windows that fit "
+                "entirely inside the padded input count (floor rounding).")
     span = d * (k - 1)
     steps = "\n".join(
         rf"- ${axis}_{{out}} = \lfloor ({n} + {2 * p} - {span} - 1)/{s} \rfloor + 1 = "

@@ -90,8 +90,8 @@ def _tuple(box: Box) -> str:
 def _side(name: str, u: int, v: int, a0: int, b0: int) -> str:
     """One overlap side worked out: min of the far edges minus max of the near edges."""
     d = min(u, v) - max(a0, b0)
-    tail = " (no overlap)" if d < 0 else ""
-    return f"{name} $\\min({u}, {v}) - \\max({a0}, {b0}) = {d}${tail}"
+    tail = " (negative: apart)" if d < 0 else ""
+    return f"overlap {name} $\\min({u}, {v}) - \\max({a0}, {b0}) = {d}${tail}"
 
 
 def generate(rng: np.random.Generator) -> Problem:
@@ -115,7 +115,7 @@ def generate(rng: np.random.Generator) -> Problem:
     elif w == 0 or h == 0:
         inter_line = "$|A \\cap B| = 0$: the boxes only share an edge"
     else:
-        inter_line = "$|A \\cap B| = 0$"
+        inter_line = "$|A \\cap B| = 0$: a negative side means the boxes do not overlap"
     note = ""
     if kind == "nested":
         small, large = sorted((area(a), area(b)))

@@ -132,6 +132,9 @@ def _solution(points: list[list[int]], old: list[list[int]], d2: list[list[float
         if not m:
             means.append(f"- $C_{j}$ has no points: stays at ${_pair(old[j - 1])}$")
             continue
+        if len(m) == 1:
+            means.append(f"- $C_{j} = P_{{{m[0] + 1}}} = {_pair(new[j - 1])}$, its only point")
+            continue
         xs = "+".join(str(points[i][0]) for i in m)
         ys = "+".join(str(points[i][1]) for i in m)
         means.append(f"- $C_{j} = \\tfrac{{1}}{{{len(m)}}}({xs},\\ {ys}) = {_pair(new[j - 1])}$")

@@ -54,8 +54,8 @@ def generate(rng: np.random.Generator) -> Problem:
     table = ["| $k$ | $w_{k-1}$ | $g_k$ | $v_k$ | $w_k$ |", "|---|---|---|---|---|"]
     previous = w0
     for k, row in enumerate(rows, 1):
-        table.append(f"| {k} | {num(previous, PLACES)} | {num(row['g'], PLACES)} | "
-                     f"{num(row['v'], PLACES)} | {num(row['w'], PLACES)} |")
+        table.append(f"| {k} | ${num(previous, PLACES)}$ | ${num(row['g'], PLACES)}$ | "
+                     f"${num(row['v'], PLACES)}$ | ${num(row['w'], PLACES)}$ |")
         previous = row["w"]
     first = rows[0]
     solution = (

@@ -214,10 +214,13 @@ def _step(label: str, by: str | None, boxes: dict[str, Box], scores: dict[str, f
         return f"{head} suppressed by {by}: IoU {fixed(iou(boxes[by], boxes[label]), 2)} > {t}"
     overlaps = [(iou(boxes[k], boxes[label]), k) for k, b in earlier if b is None]
     worst = max(overlaps, default=(Fraction(0), ""))
+    # a classic slip: an earlier box that was itself suppressed suppresses nothing
+    ghost = max(((iou(boxes[k], boxes[label]), k) for k, b in earlier if b is not None), default=(Fraction(0), ""))
+    aside = f"; IoU {fixed(ghost[0], 2)} with {ghost[1]} does not count: {ghost[1]} was suppressed" if ghost[0] > threshold else ""
     if worst[0] == 0:
-        return f"{head} kept"
+        return f"{head} kept: {'highest score' if not earlier else 'no kept box overlaps it'}{aside}"
     relation = f"= {t}, not > {t}" if worst[0] == threshold else f"≤ {t}"
-    return f"{head} kept: IoU with {worst[1]} {fixed(worst[0], 2)} {relation}"
+    return f"{head} kept: IoU with {worst[1]} {fixed(worst[0], 2)} {relation}{aside}"
 
 
 def layout(boxes: dict[str, list[int]], scores: dict[str, float]) -> list[Placed]:

@@ -66,6 +66,43 @@ def _ranked_table(scores: list[float], matches: list[bool]) -> str:
     return "\n".join(rows)
 
 
+def _counts(terms: list[Fraction]) -> list[tuple[Fraction, int]]:
+    """Runs of equal consecutive terms: (value, how many)."""
+    runs: list[tuple[Fraction, int]] = []
+    for t in terms:
+        if runs and runs[-1][0] == t:
+            runs[-1] = (t, runs[-1][1] + 1)
+        else:
+            runs.append((t, 1))
+    return runs
+
+
+def _exact(x: Fraction) -> str:
+    """A sum of terms as typed before dividing by 11: 2, or (36/7)."""
+    return str(x.numerator) if x.denominator == 1 else f"({x.numerator}/{x.denominator})"
+
+
+def _level(r: Fraction) -> str:
+    return str(r.numerator) if r.denominator == 1 else fixed(r, 1)
+
+
+def _term(value: Fraction, count: int) -> str:
+    text = str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    return text if count == 1 else f"{count} \\cdot {text}"
+
+
+def _runs(terms: list[Fraction]) -> str:
+    """The 11 interpolated precisions grouped by runs of equal values: '$r = 0$ to $0.4$: 3/4'."""
+    parts, start = [], 0
+    for value, count in _counts(terms):
+        lo, hi = (_level(LEVELS[i]) for i in (start, start + count - 1))
+        where = f"$r = {lo}$" if count == 1 else f"$r = {lo}$ to ${hi}$"
+        shown = "0" if value == 0 else f"${value.numerator}/{value.denominator}$" if value.denominator > 1 else "1"
+        parts.append(f"{where}: {shown}")
+        start += count
+    return "; ".join(parts)
+
+
 def generate(rng: np.random.Generator) -> Problem:
     matches, n_gt = _matches(rng)
     n = len(matches)
@@ -83,7 +120,7 @@ def generate(rng: np.random.Generator) -> Problem:
         f"1. Precision and recall at cutoff $k = {k}$ ({f'the top {k} detections' if k > 1 else 'the top detection'})?\n"
         "2. The 11-point interpolated AP (PASCAL VOC 2007): the mean over $r = 0, 0.1, \\dots, 1$ of the "
         "highest precision at any rank whose recall is $\\ge r$ (0 if no rank reaches $r$)?\n\n"
-        "Round to 3 decimals (halves round up)."
+        "Round to 3 decimals (halves round up), keeping full precision in between."
     )
     rows = ["| rank | match | TP | FP | P | R |", "|---:|:---:|---:|---:|---:|---:|"]
     tp = 0
@@ -94,8 +131,9 @@ def generate(rng: np.random.Generator) -> Problem:
         f"**P@{k} = {shown['precision_at_k']}, R@{k} = {shown['recall_at_k']}, AP = {shown['ap11']}**\n\n"
         + "\n".join(rows) + "\n\n"
         f"$P@{k} = {tp_k}/{k} = {shown['precision_at_k']}$, $R@{k} = {tp_k}/{n_gt} = {shown['recall_at_k']}$\n\n"
-        f"Interpolated precision at $r = 0, 0.1, \\dots, 1$: {', '.join(fixed(t, 3) for t in terms)}\n\n"
-        f"$\\text{{AP}} = {fixed(sum(terms), 3)}/11 = {shown['ap11']}$"
+        f"Interpolated precision (best P at recall $\\ge r$): {_runs(terms)}\n\n"
+        f"$\\text{{AP}} = ({' + '.join(_term(t, n) for t, n in _counts(terms) if t) or '0'})/11 = "
+        f"{_exact(sum(terms))}/11 = {shown['ap11']}$"
     )
     args = {"precision": [float(p) for p, _ in points], "recall": [float(r) for _, r in points],
             "terms": [float(t) for t in terms]}

@@ -49,16 +49,17 @@ def generate(rng: np.random.Generator) -> Problem:
                 f"${d_f} \\times {d_f} \\times {n}$ ($N = {n}$) with ${d_k} \\times {d_k}$ kernels ($D_K = {d_k}$), "
                 "stride 1, 'same' padding.\n\n"
                 "Count the weights (no biases) and the multiply-adds (every kernel tap, zero padding included) of "
-                "a standard convolution and of a depthwise-separable one (depthwise $D_K \\times D_K$, then "
-                "pointwise $1 \\times 1$). What is the ratio separable / standard (4 decimals)?")
+                "a standard convolution and of a depthwise-separable one: a depthwise $D_K \\times D_K$ "
+                "convolution (one filter per input channel) then a pointwise $1 \\times 1$ convolution "
+                "($M \\to N$ channels). What is the ratio separable / standard of the multiply-adds (4 decimals)?")
     rows = "\n".join(f"| {name} | ${group(c[key + '_weights'])}$ | ${group(c[key + '_madds'])}$ |"
                      for name, key in (("standard $D_K^2 M N$", "standard"), ("depthwise $D_K^2 M$", "depthwise"),
                                        ("pointwise $M N$", "pointwise"), ("separable (sum)", "separable")))
     solution = (f"**Standard ${group(c['standard_weights'])}$ weights, ${group(c['standard_madds'])}$ mult-adds; "
-                f"separable ${group(c['separable_weights'])}$ and ${group(c['separable_madds'])}$; "
+                f"separable ${group(c['separable_weights'])}$ weights, ${group(c['separable_madds'])}$ mult-adds; "
                 f"ratio ${ratio:.4f}$**\n\n"
-                f"Each weight is used once per output position: mult-adds $=$ weights $\\times D_F^2$ "
-                f"$= \\times {group(d_f * d_f)}$.\n\n"
+                f"Each weight is used once per output position, so mult-adds $=$ weights $\\times D_F^2$ "
+                f"$=$ weights $\\times {group(d_f * d_f)}$ (the ratio is the same for weights).\n\n"
                 "| layer | weights | mult-adds |\n|---|---|---|\n" f"{rows}\n\n"
                 r"$\dfrac{D_K^2 M + M N}{D_K^2 M N} = \dfrac{1}{N} + \dfrac{1}{D_K^2} = "
                 f"\\dfrac{{1}}{{{n}}} + \\dfrac{{1}}{{{d_k * d_k}}} = {ratio:.4f}$")

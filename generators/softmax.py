@@ -51,14 +51,14 @@ def generate(rng: np.random.Generator) -> Problem:
     question = (f"A {k}-class classifier outputs the logits $z = ({', '.join(f'{v:.1f}' for v in logits)})$ "
                 f"for an example whose true class is $y = {y}$ (classes numbered from 1).\n\n"
                 "Compute the softmax probabilities (3 decimals) and the cross-entropy loss "
-                r"$-\ln p_y$ (natural log, 3 decimals).")
-    rows = "\n".join(f"| {i + 1} | {z:.1f} | {e:.4f} | {s} |"
+                r"$-\ln p_y$ (natural log), each to 3 decimals, keeping full precision in between.")
+    rows = "\n".join(f"| {i + 1} | ${z:.1f}$ | {e:.4f} | {s} |"
                      for i, (z, e, s) in enumerate(zip(logits, exps, shown)))
     solution = (f"**$p = ({', '.join(shown)})$, loss $= {loss:.3f}$**\n\n"
                 f"Subtract the max $m = {m:.1f}$ (same softmax, no overflow), exponentiate, divide by the sum.\n\n"
                 r"| $i$ | $z_i$ | $e^{z_i - m}$ | $p_i$ |" "\n|---|---|---|---|\n" f"{rows}\n\n"
                 f"$S = \\sum_i e^{{z_i - m}} = {sum(exps):.4f}$\n\n"
-                f"$-\\ln p_{y} = \\ln S - (z_{y} - m) = {np.log(sum(exps)):.3f} + {m - logits[label]:.1f}"
+                f"As $p_{y} = e^{{z_{y} - m}}/S$: $-\\ln p_{y} = \\ln S - (z_{y} - m) = {np.log(sum(exps)):.3f} + {m - logits[label]:.1f}"
                 f" = {loss:.3f}$")
     figure = Figure(draw_softmax, {"logits": logits, "probs": [round(p, 3) for p in probs], "label": label},
                     alt=f"Bar charts of the logits and of the softmax probabilities; true class {y} highlighted.",
@@ -85,7 +85,12 @@ def draw_softmax(fig, logits: list[float], probs: list[float], label: int) -> No
     centres = [left + step * (i + 0.5) for i in range(k)]
     colors = [(PALETTE[1] if i == label else PALETTE[0], 0.75) for i in range(k)]
     verts, lines, top = [], [], fig_h - 3
-    for name, values, texts in (("logits z", logits, [f"{v:.1f}" for v in logits]),
+    m = max(logits)
+    top_panel = ("logits z", logits)
+    if max(abs(v) for v in logits) > 20:  # bars of -98.1 and -95.3 from 0 look alike: show z - m
+        top_panel = (f"z − m, with m = max z = {m:.1f}".replace("-", "\N{MINUS SIGN}"),
+                     [round(v - m, 1) for v in logits])
+    for name, values, texts in ((*top_panel, [f"{v:.1f}".replace("-", "\N{MINUS SIGN}") for v in top_panel[1]]),
                                 ("softmax probabilities p", probs, [f"{p:.3f}" for p in probs])):
         fig.text(left / fig_w, top / fig_h, name, ha="left", va="top", fontsize=10, color=INK)
         low, high = min(0.0, *values), max(0.0, *values)

@@ -7,6 +7,7 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
+from ._training import paren
 from ._grids import (
     CAPTION_PT,
     CELL_ALPHA,
@@ -60,11 +61,15 @@ def generate(rng: np.random.Generator) -> Problem:
                       for axis, n, out in (("H", h, h_out), ("W", w, w_out)))
     inverse = (f"Check: a `Conv2d` with the same $k, s, p, d$ maps ${h_out}$ back to ${h}$ (as $o < s$)."
                if o < s else f"Here $o \\ge s$ (allowed as $o < d$), so a `Conv2d` would not map ${h_out}$ back to ${h}$.")
+    stamped = (w - 1) * s + d * (k - 1) + 1
+    crop = (f"Along $W$: the stamps cover ${stamped}$ cells; $p = {p}$ is cropped at the start and "
+            f"$p - o = {p - o}$ at the end" + (f" (negative: {o - p} cell{'s' if o - p > 1 else ''} added)" if o > p else "")
+            + f": ${stamped} - {p} - {paren(str(p - o))} = {w_out}$.\n\n") if o else ""
     solution = (f"**${h_out} \\times {w_out}$**\n\n"
                 f"Each input cell stamps a kernel of span $d(k-1)+1 = {d * (k - 1) + 1}$, $s$ cells after the previous one; "
                 "padding crops $p$ cells from each end, output padding adds $o$ at the end:\n\n"
                 r"$n_{out} = (n-1)s - 2p + d(k-1) + o + 1$" "\n\n"
-                f"{steps}\n\n{inverse}")
+                f"{steps}\n\n{crop}{inverse}")
     figure = Figure(draw_stamps, {"n": w, **layer, "out": w_out},
                     alt=f"One input row of {w} cells stamping kernel copies {s} apart into an output row; "
                         f"{p} cells cropped at each end, {o} added: {w_out} cells.",
@@ -111,5 +116,11 @@ def draw_stamps(fig, n: int, k: int, s: int, p: int, o: int, d: int, out: int) -
         ax.text((centres[inputs[-2]] + centres[n - 1]) / 2, y_in + 0.5, "⋯", ha="center", va="center",
                 fontsize=11, color=INK)
     bracket(ax, x[p] + 0.05, x[p + out - 1] + 0.95, -0.3, -0.25, INK, f"W_out = {out}", len(slots))
-    legend = (["hatched: cropped by p"] if p else []) + (["dashed: added by o"] if p + out > stamped else [])
+    if 0 < p < o:  # the right crop undone, and more
+        undo = ["right: o undoes it, adds dashed"]
+    elif o and p:
+        undo = [f"o puts back {o} at the right"]
+    else:
+        undo = ["dashed: added by o"] if p + out > stamped else []
+    legend = (["hatched: cropped by p"] if p else []) + undo
     caption(ax, len(slots) / 2, -0.3, legend)
