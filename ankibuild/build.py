@@ -92,7 +92,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     generators = options.root / "generators"
     problems = run_generators(specs, generators, reporter)
     figures = [figure for items in problems.values() for item in items for figure in item.problem.figures]
-    drawn = draw_figures(figures, options.cache_dir / "figures", generators) if options.write else {}
+    drawn = draw_figures(figures, options.cache_dir / "figures", generators, draw=options.write)
     texts = RenderCache.load(options.cache_dir / "practice-html.json")
     for spec in specs:
         mark = len(reporter.items)
@@ -185,12 +185,11 @@ def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, P
 def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSource) -> Note:
     headings = [render_inline(title, line, source) for title, line in zip(card.heading_path, card.heading_lines)]
     answer = render_markdown(card.body, card.body_line, source)
-    values = {"Question": headings[-1], "Answer": answer, "Context": " › ".join(headings[:-1]),
-              "Source": f"{file}:{card.line}"}
+    origin = f"{file}:{card.line}"
+    values = {"Question": headings[-1], "Answer": answer, "Context": " › ".join(headings[:-1]), "Source": origin}
     fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
     tags = tuple(sorted({*spec.tags, "::".join(_tag(heading) for heading in headings)}))
-    return Note(key, card.heading_path, file, f"{file}:{card.line}", spec.name, fields, tags,
-                _digest(card.body.strip()))
+    return Note(key, card.heading_path, file, origin, spec.name, fields, tags, _digest(card.body.strip()))
 
 
 def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], media: MediaStore,

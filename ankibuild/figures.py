@@ -16,11 +16,12 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from .practice import PACKAGE, describe, open_package, raised_at
 from .problem import Figure
 
 DPI = 100  # a 4-inch figure is 400 px: the width of a phone screen in CSS pixels
@@ -109,15 +110,18 @@ def drawings(figures: list[Figure]) -> list[Drawing]:
     return result
 
 
-def draw_figures(figures: list[Figure], cache: Path, generators: Path) -> dict[int, Path | DrawFailure]:
-    """Each figure's PNG file (or why it failed), by id() of the figure."""
+def draw_figures(figures: list[Figure], cache: Path, generators: Path,
+                 draw: bool = True) -> dict[int, Path | DrawFailure]:
+    """Each figure's PNG file (or why it failed), by id() of the figure; with `draw` False, only
+    those already in the cache (`check` draws nothing)."""
     items = drawings(figures)
-    outcomes = draw_all(items, cache, generators)
-    return {id(figure): outcomes[item.key] for figure, item in zip(figures, items)}
+    outcomes = draw_all(items, cache, generators, draw)
+    return {id(figure): outcomes[item.key] for figure, item in zip(figures, items) if item.key in outcomes}
 
 
-def draw_all(drawings: list[Drawing], cache: Path, generators: Path) -> dict[str, Path | DrawFailure]:
-    """Each drawing's PNG in `cache`, drawing only those not there yet, over all available cores."""
+def draw_all(drawings: list[Drawing], cache: Path, generators: Path,
+             draw: bool = True) -> dict[str, Path | DrawFailure]:
+    """Each drawing's PNG in `cache`, drawing only those not there yet (if `draw`), over all cores."""
     results: dict[str, Path | DrawFailure] = {}
     missing = {}
     for item in drawings:
@@ -126,6 +130,8 @@ def draw_all(drawings: list[Drawing], cache: Path, generators: Path) -> dict[str
             results[item.key] = path
         else:
             missing[item.key] = item
+    if not draw or not missing:
+        return results
     cache.mkdir(parents=True, exist_ok=True)
     jobs = [(item, cache) for item in missing.values()]
     workers = min(_cores(), len(jobs) // IN_PROCESS_BELOW + 1)
@@ -151,13 +157,11 @@ def _cores() -> int:
 
 def _start_worker(generators: Path) -> None:
     """A spawned worker imports the generators itself; a forked one has them already."""
-    from .practice import PACKAGE, open_package
     if PACKAGE not in sys.modules:
         open_package(generators)
 
 
 def _draw(job: tuple[Drawing, Path]) -> Path | DrawFailure:
-    from .practice import describe, raised_at
     item, cache = job
     try:
         function = getattr(importlib.import_module(item.module), item.function)

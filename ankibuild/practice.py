@@ -17,8 +17,8 @@ import sys
 import traceback
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from importlib.machinery import ModuleSpec
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -101,23 +101,19 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter) -> l
         except Exception as err:
             reporter.error(*raised_at(err, family.path), f"{where} raised {describe(err)}")
             return problems
-        problem = problem_error = None
         try:
-            _check_problem(first, family)
+            _check_problem(first)
             if _fingerprint(first) != _fingerprint(second):
-                problem_error = ("is not deterministic: two runs with the same seed differ; take every random "
+                raise ValueError("is not deterministic: two runs with the same seed differ; take every random "
                                  "choice from the rng argument, and no global state or time")
-            problem = first
         except ValueError as err:
-            problem_error = str(err)
-        if problem_error:
-            reporter.error(display, 0, f"{where} {problem_error}")
+            reporter.error(display, 0, f"{where} {err}")
             return problems
-        problems.append(Generated(family, seed, index, problem))
+        problems.append(Generated(family, seed, index, first))
     return problems
 
 
-def _check_problem(problem: object, family: Family) -> None:
+def _check_problem(problem: object) -> None:
     """Raise ValueError saying what is wrong with a generator's return value."""
     if not isinstance(problem, Problem):
         raise ValueError(f"returned {type(problem).__name__}, not ankibuild.problem.Problem")
@@ -132,10 +128,10 @@ def _check_problem(problem: object, family: Family) -> None:
     for name in ("question_figure", "answer_figure"):
         figure = getattr(problem, name)
         if figure is not None:
-            _check_figure(figure, name, family)
+            _check_figure(figure, name)
 
 
-def _check_figure(figure: object, name: str, family: Family) -> None:
+def _check_figure(figure: object, name: str) -> None:
     if not isinstance(figure, Figure):
         raise ValueError(f"{name} is {type(figure).__name__}, not ankibuild.problem.Figure")
     draw = figure.draw

@@ -219,6 +219,9 @@ def test_check_runs_the_generators_without_drawing(practice, tmp_path):
     result = practice.run("check")
     assert result.code == 0, result.err
     assert not (tmp_path / "cache" / "ankibuild" / "figures").exists()
+    build(practice)
+    result = practice.run("check")  # with the figures cached, nothing looks changed
+    assert "12 of them practice problems (0 new, 0 changed)" in result.out, result.out
     practice.write("generators/squares.py", SQUARES.replace('answer={"square": x * x}', 'answer=[x]'))
     result = practice.run("check")
     assert result.code == 1 and "returned answer as list, not a dict" in result.err
