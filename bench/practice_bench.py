@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from ankibuild.cli import main
-from ankibuild.figures import render_png
-from ankibuild.practice import load_family, generate_all, open_package
 from ankibuild.diagnostics import Reporter
+from ankibuild.figures import render_png
+from ankibuild.practice import generate_all, load_family, open_package
 
 ROOT = Path(__file__).resolve().parent.parent
 
