@@ -154,7 +154,8 @@ def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, P
         outcome = drawn.get(id(figure)) if figure is not None else None
         if isinstance(outcome, DrawFailure):
             failures.setdefault(outcome, []).append(item)
-        name = media.add(outcome, Where(item.family.name, outcome, 0)) if isinstance(outcome, Path) else None
+        name = (media.add(outcome, Where(item.family.name, outcome, 0), key=outcome.stem)  # the drawing's key
+                if isinstance(outcome, Path) else None)
         return f'<p><img class="figure" src="{name}" alt="{html.escape(figure.alt)}"></p>' if name else ""
 
     def note(item: Generated) -> Note:

@@ -65,9 +65,10 @@ class MediaStore:
             return url
         return self._add(fetched.path, fetched.extension, where)
 
-    def add(self, path: Path, where: Where) -> str | None:
-        """The media name of a file the build made itself (a drawn figure)."""
-        return self._add(path, path.suffix.lstrip(".").lower(), where)
+    def add(self, path: Path, where: Where, key: str) -> str | None:
+        """The media name of a file the build made itself (a drawn figure), from the `key` of what
+        it was made from: its bytes may differ in the last bits between CPUs, its name must not."""
+        return self._add(path, path.suffix.lstrip(".").lower(), where, key)
 
     def _local(self, src: str, where: Where) -> str | None:
         reference = unquote(urlsplit(src).path)
@@ -101,7 +102,7 @@ class MediaStore:
         absolute = Path(os.path.abspath(path))
         return any(absolute == root or root in absolute.parents for root in roots)
 
-    def _add(self, path: Path, extension: str, where: Where) -> str | None:
+    def _add(self, path: Path, extension: str, where: Where, key: str | None = None) -> str | None:
         if path in self._names:
             return self._names[path]
         if extension not in IMAGE_EXTENSIONS:
@@ -115,7 +116,7 @@ class MediaStore:
             self.reporter.error(where.display, where.line,
                                 f"image '{path.name}' is over 100 MiB; AnkiWeb will not sync it to a phone")
             return None
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = key or hashlib.sha256(path.read_bytes()).hexdigest()
         name = f"{digest[:20]}.{'jpg' if extension == 'jpeg' else extension}"
         self.files[name] = path
         self._names[path] = name

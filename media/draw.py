@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -153,15 +154,51 @@ def _gaussian_blobs(rng: np.random.Generator, centers: Sequence[tuple[float, flo
     return np.concatenate([np.asarray(c) + sd * rng.standard_normal((n, 2)) for c in centers])
 
 
+# Closed forms for 2×2 matrices: LAPACK (cholesky, eigh) picks kernels per CPU, so its last bits, and
+# with them a few pixels of the figure, would depend on the machine that draws it.
+
+
+def _cholesky_2x2(m: np.ndarray) -> np.ndarray:
+    """Lower-triangular L with L Lᵀ = m, for a symmetric positive-definite 2×2 m."""
+    l11 = float(np.sqrt(m[0, 0]))
+    l21 = float(m[1, 0]) / l11
+    return np.array([[l11, 0.0], [l21, float(np.sqrt(m[1, 1] - l21 * l21))]])
+
+
+def _covariance_2d(pts: np.ndarray) -> np.ndarray:
+    """Sample covariance (n − 1) of 2-D points, with correctly rounded sums rather than BLAS."""
+    xs, ys = pts[:, 0].tolist(), pts[:, 1].tolist()
+    mx, my = math.fsum(xs) / len(xs), math.fsum(ys) / len(ys)
+    dx, dy = [x - mx for x in xs], [y - my for y in ys]
+    n = len(xs) - 1
+    sxy = math.fsum(a * b for a, b in zip(dx, dy)) / n
+    return np.array([[math.fsum(a * a for a in dx) / n, sxy], [sxy, math.fsum(b * b for b in dy) / n]])
+
+
+def _eigh_2x2(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and unit eigenvectors (columns) of a symmetric 2×2 m."""
+    a, b, d = float(m[0, 0]), float(m[0, 1]), float(m[1, 1])
+    mid, radius = (a + d) / 2, float(np.hypot((a - d) / 2, b))
+    values = np.array([mid - radius, mid + radius])
+    vectors = []
+    for value in values:
+        # (b, value - a) solves the first row; near b = 0 use the second row's (value - d, b)
+        v = np.array([b, value - a]) if abs(value - a) >= abs(value - d) else np.array([value - d, b])
+        vectors.append(v / np.hypot(*v) if np.hypot(*v) else np.array([1.0, 0.0]))
+    return values, np.array(vectors).T
+
+
 # ---------------------------------------------------------------- deck 1: deep learning
 
 
 def pca_axes() -> Figure:
     rng = np.random.default_rng(1)
     cov = np.array([[3.0, 1.6], [1.6, 1.4]])
-    pts = rng.standard_normal((300, 2)) @ np.linalg.cholesky(cov).T + np.array([2.0, 1.0])
+    z, chol = rng.standard_normal((300, 2)), _cholesky_2x2(cov)
+    # z @ cholᵀ written out: a matrix product goes through BLAS, whose kernels differ per CPU
+    pts = np.stack([chol[0, 0] * z[:, 0], chol[1, 0] * z[:, 0] + chol[1, 1] * z[:, 1]], axis=1) + np.array([2.0, 1.0])
     mean = pts.mean(axis=0)
-    evals, evecs = np.linalg.eigh(np.cov(pts, rowvar=False))  # ascending eigenvalues
+    evals, evecs = _eigh_2x2(_covariance_2d(pts))  # ascending eigenvalues
 
     fig, ax = plt.subplots(figsize=(WIDTH, 4.6))
     ax.scatter(*pts.T, s=14, color=GREY, alpha=0.55, linewidths=0)
