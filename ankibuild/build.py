@@ -12,7 +12,7 @@ import html
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -77,6 +77,9 @@ class DeckResult:
     new: int
     changed: int
     retired: int
+    packed: tuple[PackedNote, ...] = ()  # the notes as shipped, for writers other than the .apkg (push)
+    media_files: dict[str, Path] = field(default_factory=dict)  # packed name -> file
+    descriptions: dict[str, str] = field(default_factory=dict)  # deck or subdeck name -> description HTML
 
 
 def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> list[DeckResult]:
@@ -105,10 +108,14 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
                                        new_lock.taken_guids(spec.name))
         next_id = max([next_id] + [identity.note_id + 1 for identity in identities])
         new_lock.record(spec.name, {note.key: identity for note, identity in zip(notes, identities)}, previous)
-        apkg_path, manifest_path = _package(spec, notes, identities, media, note_type.mtime, options, outputs)
+        packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags, n.key, n.source, i.fields_hash)
+                  for n, i in zip(notes, identities)]
+        descriptions = _descriptions(spec, notes, media)
+        apkg_path, manifest_path = _package(spec, packed, descriptions, media, note_type.mtime, options, outputs)
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
         results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(problems[spec.name]),
-                                  len(media.files), warnings, *_changes(previous, identities)))
+                                  len(media.files), warnings, *_changes(previous, identities),
+                                  tuple(packed), dict(media.files), descriptions))
     if options.write:
         texts.save()
     if options.write and not reporter.errors:
@@ -193,24 +200,25 @@ def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSou
     return Note(key, card.heading_path, file, origin, spec.name, fields, tags, _digest(card.body.strip()))
 
 
-def _package(spec: DeckSpec, notes: list[Note], identities: list[LockedNote], media: MediaStore,
-             note_type_mtime: int, options: BuildOptions, outputs: dict[Path, bytes]) -> tuple[Path, Path]:
-    """Add the deck's .apkg and manifest to `outputs`; return where they go."""
-    packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags)
-              for n, i in zip(notes, identities)]
+def _descriptions(spec: DeckSpec, notes: list[Note], media: MediaStore) -> dict[str, str]:
+    """The description HTML of the deck and of each of its subdecks."""
     descriptions = {note.deck: f"<p>Practice problems of {spec.name}: work each one out on paper "
                                "before you turn the card.</p>"
                     for note in notes if note.deck != spec.name}
-    description = (f"<p>Version {spec.version} · {len(notes)} notes · {len(media.files)} images</p>"
-                   f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
+    descriptions[spec.name] = (f"<p>Version {spec.version} · {len(notes)} notes · {len(media.files)} images</p>"
+                               f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
+    return descriptions
+
+
+def _package(spec: DeckSpec, packed: list[PackedNote], descriptions: dict[str, str], media: MediaStore,
+             note_type_mtime: int, options: BuildOptions, outputs: dict[Path, bytes]) -> tuple[Path, Path]:
+    """Add the deck's .apkg and manifest to `outputs`; return where they go."""
     base = options.out_dir / f"{spec.slug}-{spec.version}"
     apkg_path, manifest_path = base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json")
     if not options.write:
         return apkg_path, manifest_path
-    outputs[apkg_path] = package_bytes(packed, {**descriptions, spec.name: description}, media.files, NOTE_TYPE,
-                                       note_type_mtime)
-    manifest = [ManifestNote(i.guid, n.key, i.fields_hash, n.source, n.deck)
-                for n, i in zip(notes, identities)]
+    outputs[apkg_path] = package_bytes(packed, descriptions, media.files, NOTE_TYPE, note_type_mtime)
+    manifest = [ManifestNote(n.guid, n.key, n.fields_hash, n.source, n.deck) for n in packed]
     outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
     return apkg_path, manifest_path
 

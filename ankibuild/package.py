@@ -32,6 +32,9 @@ class PackedNote:
     deck: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
+    key: str = ""  # the note's stable key in the sources
+    source: str = ""  # where it comes from: `file:line`, or the generator, seed and number
+    fields_hash: str = ""  # what the lock compares to decide whether the note changed
 
 
 def deck_id(name: str) -> int:
