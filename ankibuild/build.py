@@ -32,6 +32,7 @@ from .practice import Generated, run_generators
 from .problem import Figure
 from .render import CardSource, link_definitions, render_inline, render_markdown
 from .rendercache import RenderCache
+from .stamp import STAMP_FIELD, stamp_text
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class BuildOptions:
     out_dir: Path
     cache_dir: Path
     offline: bool = False
-    write: bool = True
+    write: bool = True  # draw figures and keep caches (`check` does neither)
+    outputs: bool = True  # write decks, manifests and lock (`status` and `push --dry-run` only compare)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
                                   tuple(packed), dict(media.files), descriptions))
     if options.write:
         texts.save()
-    if options.write and not reporter.errors:
+    if options.write and options.outputs and not reporter.errors:
         outputs[options.lock_path] = new_lock.to_json().encode()
         replace_all(outputs)
     return results
@@ -177,9 +179,9 @@ def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, P
                   "Answer": texts.render(problem.solution, source) + figure_html(problem.answer_figure, item),
                   "Context": f"Practice › {html.escape(family.title)}", "Source": origin}
         key = f"practice::{family.name}::{number}"
+        tags = tuple(sorted({*spec.tags, f"practice::{family.name}"}))
         return Note(key, ("Practice", family.title, str(number)), file, origin,
-                    f"{spec.name}::Practice::{family.title}", tuple(values.get(name, "") for name in NOTE_TYPE.fields),
-                    tuple(sorted({*spec.tags, f"practice::{family.name}"})), _digest(key))
+                    f"{spec.name}::Practice::{family.title}", _fields(values, tags), tags, _digest(key))
 
     notes = [note(item) for item in problems]
     for failure, items in failures.items():  # one report per fault, not one per problem
@@ -195,9 +197,15 @@ def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSou
     answer = render_markdown(card.body, card.body_line, source)
     origin = f"{file}:{card.line}"
     values = {"Question": headings[-1], "Answer": answer, "Context": " › ".join(headings[:-1]), "Source": origin}
-    fields = tuple(values.get(name, "") for name in NOTE_TYPE.fields)
     tags = tuple(sorted({*spec.tags, "::".join(_tag(heading) for heading in headings)}))
-    return Note(key, card.heading_path, file, origin, spec.name, fields, tags, _digest(card.body.strip()))
+    return Note(key, card.heading_path, file, origin, spec.name, _fields(values, tags), tags, _digest(card.body.strip()))
+
+
+def _fields(values: dict[str, str], tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The note type's fields in order, with the merge base stamped into its reserved field."""
+    filled = {name: values.get(name, "") for name in NOTE_TYPE.fields}
+    filled[STAMP_FIELD] = stamp_text(filled, tags)
+    return tuple(filled.values())
 
 
 def _descriptions(spec: DeckSpec, notes: list[Note], media: MediaStore) -> dict[str, str]:
@@ -215,7 +223,7 @@ def _package(spec: DeckSpec, packed: list[PackedNote], descriptions: dict[str, s
     """Add the deck's .apkg and manifest to `outputs`; return where they go."""
     base = options.out_dir / f"{spec.slug}-{spec.version}"
     apkg_path, manifest_path = base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json")
-    if not options.write:
+    if not (options.write and options.outputs):
         return apkg_path, manifest_path
     outputs[apkg_path] = package_bytes(packed, descriptions, media.files, NOTE_TYPE, note_type_mtime)
     manifest = [ManifestNote(n.guid, n.key, n.fields_hash, n.source, n.deck) for n in packed]

@@ -15,8 +15,9 @@ from .build import BuildOptions, DeckResult, build
 from .config import DeckSpec, check_version, load_project
 from .diagnostics import Reporter, UsageError, display_path
 from .manifest import compare, read_manifest
+from .push import Target, add_collection_commands, push, status
 
-COMMANDS = ("build", "check", "diff")
+COMMANDS = ("build", "check", "diff", "push", "status")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +40,12 @@ def _run(args: list[str]) -> int:
     reporter = Reporter(strict=parsed.strict)
     try:
         specs, options = _plan(parsed)
+        if parsed.command in ("push", "status"):
+            target = Target(parsed.collection, parsed.profile, getattr(parsed, "dry_run", False),
+                            getattr(parsed, "prefer", None), getattr(parsed, "delete_retired", False),
+                            getattr(parsed, "sync", False), getattr(parsed, "endpoint", None),
+                            getattr(parsed, "full_sync", None))
+            return (push if parsed.command == "push" else status)(specs, options, reporter, target)
         results = build(specs, options, reporter)
     except UsageError as err:
         print(err, file=sys.stderr)
@@ -55,17 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build_cmd = commands.add_parser("build", parents=[common], help="build decks (default command)",
-                                    description="Build the decks of decks.toml, or FILE... into one deck.")
-    build_cmd.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Markdown files (default: decks.toml)")
-    build_cmd.add_argument("--deck", help="deck name for FILE... (default: the first file's name)")
-    build_cmd.add_argument("--version", dest="deck_version", help="deck version for FILE... (default: 0.1.0)")
-    build_cmd.add_argument("--out", type=Path, help="output folder (default: dist/)")
-    build_cmd.add_argument("--lock", type=Path, help="lock file for FILE... (default: <first-file-name>.lock.json "
-                                                     "beside the first file)")
-    build_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
-    build_cmd.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
-                                                          "(default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
+    building = argparse.ArgumentParser(add_help=False)
+    building.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Markdown files (default: decks.toml)")
+    building.add_argument("--deck", help="deck name for FILE... (default: the first file's name)")
+    building.add_argument("--version", dest="deck_version", help="deck version for FILE... (default: 0.1.0)")
+    building.add_argument("--out", type=Path, help="output folder (default: dist/)")
+    building.add_argument("--lock", type=Path, help="lock file for FILE... (default: <first-file-name>.lock.json "
+                                                    "beside the first file)")
+    building.add_argument("--offline", action="store_true", help="do not download remote images")
+    building.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
+                                                         "(default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
+    commands.add_parser("build", parents=[common, building], help="build decks (default command)",
+                        description="Build the decks of decks.toml, or FILE... into one deck.")
+    add_collection_commands(commands, parents=[common, building])
     check_cmd = commands.add_parser("check", parents=[common], help="report problems, write nothing",
                                     description="Parse and render notes and report problems; writes nothing "
                                                 "and downloads nothing.")
@@ -116,9 +125,10 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     if lock.is_dir():
         raise UsageError(f"{lock}: error: --lock must be a file, and this is a folder")
     cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
-    write = parsed.command == "build"
+    write = parsed.command in ("build", "push", "status")
+    outputs = parsed.command == "build" or (parsed.command == "push" and not parsed.dry_run)
     return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
-                               offline=parsed.offline, write=write)
+                               offline=parsed.offline, write=write, outputs=outputs)
 
 
 def _project_root(folder: Path) -> Path:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import genanki
 from pygments.formatters import HtmlFormatter
 
+# Spare3 holds the merge base that `push` reads (see stamp.py); Spare1 and Spare2 stay free.
 FIELDS = ("Question", "Answer", "Context", "Source", "Extra", "Spare1", "Spare2", "Spare3")
 
 

@@ -1,0 +1,208 @@
+"""`push` and `status`: the decks written straight into the user's Anki collection, or compared with it.
+
+An .apkg import cannot merge, move, retire or keep the user's tags; writing through Anki's own
+backend can. `push` builds, plans the three-way merge (merge.py), prints the plan, backs the
+collection up and applies the plan in one transaction; with `--sync` it then syncs. `status` only
+reads: it plans against a private copy of the collection and reports what differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import BuildOptions, DeckResult, build
+from .collection import apply, backup, check_note_type, opened, snapshot
+from .config import DeckSpec
+from .diagnostics import Reporter, UsageError
+from .lock import load_lock
+from .merge import CollectionNote, Pair, Plan, Prefer, plan
+from .notetype import NOTE_TYPE
+from .profiles import collection_path
+from .sync import FullSync, sync
+
+LISTED = 12  # notes named per category before "and N more"
+NEW = ("new", "not in Anki yet")  # listed by deck, every deck
+
+
+@dataclass(frozen=True)
+class Target:
+    collection: Path | None
+    profile: str | None
+    dry_run: bool = False
+    prefer: Prefer = None
+    delete_retired: bool = False
+    sync: bool = False
+    endpoint: str | None = None
+    full_sync: FullSync = None
+
+
+def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> int:
+    """Build, then merge into the collection; exit code 1 when a conflict is left unsettled."""
+    path = collection_path(target.collection, target.profile)
+    retired, before, results = _build(specs, options, reporter)
+    if results is None:
+        return 1
+    with opened(path, copy=target.dry_run) as col:
+        check_note_type(col, path)
+        work = _plan(col, results, retired, (*before, *(spec.name for spec in specs)), target.prefer)
+        print(f"{'plan for' if target.dry_run else 'push to'} {path}")
+        print("\n".join(describe(work)))
+        if target.dry_run:
+            print("dry run: nothing was written")
+            return 1 if work.conflicts else 0
+        if work.changes_collection:
+            saved = backup(col, path)
+            apply(col, work, {n: p for r in results for n, p in r.media_files.items()},
+                  {d: h for r in results for d, h in r.descriptions.items()}, target.delete_retired)
+            print(f"pushed; backup before the push: {saved}" if saved else "pushed")
+        else:
+            print("the collection is up to date: nothing written")
+        if target.sync:
+            print(f"synced ({sync(col, target.endpoint, target.full_sync)})")
+    return 1 if work.conflicts else 0
+
+
+def status(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> int:
+    """What differs between the sources and the collection, read-only."""
+    path = collection_path(target.collection, target.profile)
+    retired, before, results = _build(specs, options, reporter)
+    if results is None:
+        return 1
+    with opened(path, copy=True) as col:
+        work = _plan(col, results, retired, (*before, *(spec.name for spec in specs)), None)
+    print(f"status of {path}")
+    print("\n".join(describe(work, status=True)))
+    return 0
+
+
+def _build(specs: list[DeckSpec], options: BuildOptions,
+           reporter: Reporter) -> tuple[dict[str, str], tuple[str, ...], list[DeckResult] | None]:
+    """The notes that left the sources (retired ones the lock lists, and this build's decks' notes
+    that are no longer built), the decks built before (read before the build rewrites the lock),
+    and the build's results."""
+    old = load_lock(options.lock_path, Reporter())
+    results = build(specs, options, reporter)
+    reporter.print()
+    if reporter.errors:
+        print(f"{len(reporter.errors)} error(s): nothing was pushed")
+        return {}, (), None
+    retired = dict(old.retired)
+    for spec in specs:
+        retired.update({note.guid: key for key, note in old.decks.get(spec.name, {}).items()})
+    return retired, tuple(old.decks), results
+
+
+def _plan(col, results: list[DeckResult], retired: dict[str, str], decks: tuple[str, ...], prefer: Prefer) -> Plan:
+    """Plan against the collection; `decks`: the decks we build and built before (a renamed deck's
+    cards follow their notes into its new name)."""
+    built = [note for result in results for note in result.packed]
+    guids = {note.guid for note in built}
+    notes = snapshot(col, guids)
+    return plan(built, notes, {g: k for g, k in retired.items() if g not in guids}, tuple(sorted(set(decks))), prefer)
+
+
+def describe(work: Plan, status: bool = False) -> list[str]:
+    """The plan as a person reads it: counts first, then each note by heading and path:line."""
+    lines = []
+    new_by_deck: dict[str, int] = {}
+    for note in work.new:
+        new_by_deck[note.deck] = new_by_deck.get(note.deck, 0) + 1
+    sections = [
+        ("not in Anki yet" if status else "new", len(work.new),
+         [f"{count:4} in {deck}" for deck, count in sorted(new_by_deck.items())]),
+        ("Markdown edits not in Anki yet" if status else "updated", len(work.updated),
+         [_built(pair) for pair in work.updated]),
+        ("moved to another deck", len(work.moved),
+         [f"{_name(m.built.key)}  ({m.built.source}): {m.cards[0].deck} -> {m.built.deck}" for m in work.moved]),
+        ("overwritten Anki edits (--prefer markdown)", len(work.overridden), [_built(p) for p in work.overridden]),
+        ("edits made in Anki, kept (carry them back to the source)", len(work.kept),
+         [line for pair in work.kept for line in [_built(pair), *_diff(pair, indent=8)]]),
+        ("conflicts: edited in both, nothing overwritten (--prefer markdown|anki settles them)", len(work.conflicts),
+         [line for pair in work.conflicts for line in [_built(pair), *_diff(pair, indent=8)]]),
+        ("retired (left the sources)" if status else "retired: suspended and tagged ankibuild::retired",
+         len(work.retire), [_gone(note, key) for note, key in work.retire]),
+        ("retired earlier, still in the collection", len(work.still_retired),
+         [_gone(note, "") for note in work.still_retired]),
+        ("back in the sources: unsuspended", len(work.unretire), [_built(pair) for pair in work.unretire]),
+        ("in our decks but not from these sources (left alone)", len(work.unknown),
+         [_gone(note, "") for note in work.unknown]),
+        ("skipped: note type changed in Anki", len(work.foreign), [_built(pair) for pair in work.foreign]),
+    ]
+    for title, count, details in sections:
+        if not count:
+            continue
+        lines.append(f"  {count:5}  {title}")
+        shown = details if title.startswith(("conflicts", "edits made")) or title in NEW else details[:LISTED]
+        lines.extend(f"         {line}" for line in shown)
+        if len(details) > len(shown):
+            lines.append(f"         ... and {len(details) - len(shown)} more")
+    gone = [note for note, _ in work.retire] + work.still_retired
+    if gone:
+        lines.append(f"  find them in Anki: nid:{','.join(str(note.id) for note in gone)}  (or tag:ankibuild::retired)")
+    return lines or ["  everything is up to date"]
+
+
+def _name(key: str) -> str:
+    return key.replace("practice::", "practice ").replace("::", " ")
+
+
+def _built(pair: Pair) -> str:
+    return f"{_name(pair.built.key)}  ({pair.built.source})"
+
+
+def _gone(note: CollectionNote, key: str) -> str:
+    question = _text(note.fields.get("Question", ""))[:70]
+    where = _text(note.fields.get("Source", ""))
+    return f"{_name(key) if key else question}  ({where or 'no source'}, nid:{note.id})"
+
+
+def _diff(pair: Pair, indent: int) -> list[str]:
+    """Anki's version against the Markdown version, field by field, as text."""
+    shipped = dict(zip(NOTE_TYPE.fields, pair.built.fields))
+    lines = []
+    for name in ("Question", "Answer", "Context", "Extra"):
+        anki, ours = _text(pair.existing.fields.get(name, "")), _text(shipped.get(name, ""))
+        if anki != ours:
+            lines.extend(" " * (indent - 8) + line.rstrip("\n") for line in difflib.unified_diff(
+                anki.splitlines(), ours.splitlines(), f"{name} in Anki", f"{name} in Markdown", lineterm="", n=1))
+    return lines
+
+
+def _text(value: str) -> str:
+    """A field's HTML as readable text: one line per block, tags dropped, entities decoded."""
+    value = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h\d|pre|blockquote)>", "\n", value)
+    value = re.sub(r"<[^>]+>", "", value)
+    return "\n".join(line.strip() for line in html.unescape(value).splitlines() if line.strip())
+
+
+def add_collection_commands(commands, parents: list) -> None:
+    """The `push` and `status` subcommands, with the build's options and the collection's."""
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--collection", type=Path, metavar="PATH", help="the collection.anki2 file to use")
+    where.add_argument("--profile", metavar="NAME", help="an Anki profile, found where Anki keeps them "
+                                                        "(default: the only profile; ANKI_BASE is honoured)")
+    push_cmd = commands.add_parser(
+        "push", parents=[*parents, where], help="build, then merge into an Anki collection",
+        description="Build, then write the decks straight into an Anki collection (Anki must be closed), "
+                    "merging note by note: Markdown edits update notes in place, edits made in Anki are kept, "
+                    "edits on both sides are conflicts. Tags you added are kept, moved cards change decks, "
+                    "notes that left the sources are suspended and tagged ankibuild::retired. A backup is "
+                    "made first.")
+    push_cmd.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    push_cmd.add_argument("--prefer", choices=("markdown", "anki"), help="settle conflicts for this side")
+    push_cmd.add_argument("--delete-retired", action="store_true",
+                          help="delete notes that left the sources instead of suspending them")
+    push_cmd.add_argument("--sync", action="store_true", help="then sync with AnkiWeb (or --endpoint), media "
+                                                              "included; account from ANKIBUILD_SYNC_USER/"
+                                                              "ANKIBUILD_SYNC_PASSWORD or a prompt")
+    push_cmd.add_argument("--endpoint", metavar="URL", help="a self-hosted sync server instead of AnkiWeb")
+    push_cmd.add_argument("--full-sync", choices=("upload", "download"),
+                          help="allow a full sync in this direction when one is needed")
+    commands.add_parser("status", parents=[*parents, where], help="compare the sources with an Anki collection",
+                        description="Read-only: Markdown edits not in the collection yet, edits made in Anki, "
+                                    "conflicts, retired notes still present, and notes in our decks we do not know.")
