@@ -34,9 +34,16 @@ def check_collection(path: Path) -> None:
     with path.open("rb") as stream:
         if stream.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
             raise UsageError(f"{path}: error: not an Anki collection (not an SQLite database)")
+    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    absent = [side for side in side_files if not side.exists()]
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
             tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+        finally:
+            db.close()
+            for side in absent:  # a read-only look at a WAL database leaves them behind: leave no trace
+                side.unlink(missing_ok=True)
     except sqlite3.OperationalError as err:
         if "locked" in str(err):
             raise UsageError(f"{path}: error: the collection is open in Anki (or another program); "

@@ -49,6 +49,8 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
         return 1
     with opened(path, copy=target.dry_run) as col:
         check_note_type(col, path)
+        if target.sync and not target.dry_run:  # first take in what the phone changed, to merge it
+            print(f"synced before the push ({sync(col, target.endpoint, target.full_sync)})")
         work = _plan(col, results, retired, (*before, *(spec.name for spec in specs)), target.prefer)
         print(f"{'plan for' if target.dry_run else 'push to'} {path}")
         print("\n".join(describe(work)))
@@ -62,7 +64,7 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
             print(f"pushed; backup before the push: {saved}" if saved else "pushed")
         else:
             print("the collection is up to date: nothing written")
-        if target.sync:
+        if target.sync and work.changes_collection:
             print(f"synced ({sync(col, target.endpoint, target.full_sync)})")
     return 1 if work.conflicts else 0
 

@@ -22,6 +22,7 @@ from anki.collection import (
     ImportAnkiPackageRequest,
 )
 from anki.scheduler.v3 import CardAnswer
+from syncserver import sync_server as start_sync_server
 from webserver import Server
 
 from ankibuild.cli import main
@@ -145,6 +146,13 @@ def anki_factory(tmp_path: Path):
     yield make
     for collection in opened:
         collection.col.close()
+
+
+@pytest.fixture
+def sync_server(tmp_path: Path):
+    """Anki's own sync server with one account on 127.0.0.1; yields its endpoint URL."""
+    with start_sync_server(tmp_path) as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
