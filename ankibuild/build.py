@@ -78,7 +78,7 @@ class DeckResult:
     warnings: int
     new: int
     changed: int
-    retired: int
+    retired: tuple[int, ...]  # note ids (as the lock numbered them) of the notes that left the sources
     packed: tuple[PackedNote, ...] = ()  # the notes as shipped, for writers other than the .apkg (push)
     media_files: dict[str, Path] = field(default_factory=dict)  # packed name -> file
     descriptions: dict[str, str] = field(default_factory=dict)  # deck or subdeck name -> description HTML
@@ -256,13 +256,14 @@ def _mostly_same(cards: set[tuple[str, str]], other: set[tuple[str, str]]) -> bo
     return bool(common) and common >= 0.8 * len(cards) and common >= 0.8 * len(other)
 
 
-def _changes(previous: dict[str, LockedNote], identities: list[LockedNote]) -> tuple[int, int, int]:
-    """How many notes are new, changed (newer mtime) and gone, compared with the lock."""
+def _changes(previous: dict[str, LockedNote],
+             identities: list[LockedNote]) -> tuple[int, int, tuple[int, ...]]:
+    """How many notes are new and changed (newer mtime), and which left, compared with the lock."""
     before = {note.guid: note.mtime for note in previous.values()}
     now = {identity.guid for identity in identities}
     new = sum(1 for identity in identities if identity.guid not in before)
     changed = sum(1 for identity in identities if identity.guid in before and identity.mtime != before[identity.guid])
-    return new, changed, sum(1 for guid in before if guid not in now)
+    return new, changed, tuple(sorted(note.note_id for note in previous.values() if note.guid not in now))
 
 
 def _note_type_entry(locked: LockedNoteType | None, now: int, lock_path: Path, reporter: Reporter) -> LockedNoteType:

@@ -167,8 +167,9 @@ def _summarise(command: str, results: list[DeckResult], reporter: Reporter, opti
         print(f"{result.spec.name} {result.spec.version}: {result.notes} notes{problems} ({result.new} new, "
               f"{result.changed} changed), {result.media} media, {result.warnings} warnings")
         if result.retired:
-            print(f"  {result.retired} note(s) left the sources; Anki keeps them in your collection until "
-                  "you delete them there")
+            print(f"  {len(result.retired)} note(s) left the sources; an import cannot remove them from your "
+                  f"collection. Find them in Anki's browser with nid:{','.join(map(str, result.retired))} "
+                  "(or let `python build.py push` retire them)")
     if command == "build":
         for result in results:
             print(f"wrote {display_path(result.apkg_path, Path.cwd())}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -100,9 +101,10 @@ def test_a_removed_card_is_reported_and_the_others_stay(studied):
     project.write("vision.md", result_notes)
     run = project.run("build", "vision.md", "--deck", "Notes", "--out", "dist", "--offline")
     assert run.code == 0
-    assert "1 note(s) left the sources; Anki keeps them in your collection" in run.out
+    [search] = re.findall(r"1 note\(s\) left the sources; .* with (nid:[0-9,]+) ", run.out)
     log = anki.import_deck(project.root / "dist" / "notes-0.1.0.apkg")
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, 2)
+    assert [note["Question"] for note in anki.notes(search)] == ["Softmax"]  # the search finds the note that left
 
 
 def test_the_lock_records_identity_hash_and_mtime(project):
