@@ -424,3 +424,13 @@ def test_every_imported_note_carries_the_base_of_the_merge(project, anki):
     anki.import_deck(project.build("notes.md", deck="Vision"))
     for note in anki.notes():
         assert read_stamp(note["Spare3"]) is not None
+
+
+def test_anki_keeps_its_profiles_in_each_platforms_data_folder():
+    from ankibuild.profiles import anki_base
+
+    assert anki_base({"APPDATA": "/c/Users/me/AppData/Roaming"}, "win32") == Path("/c/Users/me/AppData/Roaming/Anki2")
+    assert anki_base({}, "darwin") == Path.home() / "Library" / "Application Support" / "Anki2"
+    assert anki_base({"XDG_DATA_HOME": "/data"}, "linux") == Path("/data/Anki2")
+    assert anki_base({}, "linux") == Path.home() / ".local" / "share" / "Anki2"
+    assert anki_base({"ANKI_BASE": "/portable/anki", "XDG_DATA_HOME": "/data"}, "linux") == Path("/portable/anki")
