@@ -122,7 +122,8 @@ def describe(work: Plan, status: bool = False) -> list[str]:
         ("moved to another deck", len(work.moved),
          [f"{_name(m.built.key)}  ({m.built.source}): {m.cards[0].deck} -> {m.built.deck}" for m in work.moved]),
         ("overwritten Anki edits (--prefer markdown)", len(work.overridden), [_built(p) for p in work.overridden]),
-        ("edits made in Anki, kept (carry them back to the source)", len(work.kept),
+        ("edits made in Anki (carry them back to the source)" if status else
+         "edits made in Anki, kept (carry them back to the source)", len(work.kept),
          [line for pair in work.kept for line in [_built(pair), *_diff(pair, indent=8)]]),
         ("conflicts: edited in both, nothing overwritten (--prefer markdown|anki settles them)", len(work.conflicts),
          [line for pair in work.conflicts for line in [_built(pair), *_diff(pair, indent=8)]]),
