@@ -41,9 +41,9 @@ def summary(changes: DeckChanges) -> str:
     added = ", ".join(_plain(note.heading[-1]) for note in changes.added[:SHOWN_ADDED])
     more = ", …" if len(changes.added) > SHOWN_ADDED else ""
     parts = [f"{count(len(changes.added), 'note')} added ({added}{more})" if changes.added else ""]
-    parts += [f"{len(notes)} {verb}" for notes, verb in ((changes.changed, "edited"), (changes.renamed, "renamed"),
-                                                         (changes.moved, "moved"), (changes.retired, "retired"))
-              if notes]
+    parts += [f"{count(len(notes), 'note')} {verb}" for notes, verb in ((changes.changed, "edited"), (changes.renamed, "renamed"),
+                                                         (changes.moved, "moved"), (changes.retired, "retired"),
+                                                         (changes.rerendered, "shown differently")) if notes]
     problems = [f"{sum(getattr(family, kind) for family in changes.practice)} {kind}"
                 for kind in ("added", "changed", "retired") if any(getattr(family, kind) for family in changes.practice)]
     families = ", ".join(_plain(family.title) for family in changes.practice[:SHOWN_ADDED])

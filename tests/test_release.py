@@ -184,7 +184,7 @@ def test_the_imported_deck_says_its_version_and_what_changed(losses, anki):
     assert len(log.new) == 1 and len(log.updated) == 1
     description = anki.col.decks.by_name("Losses")["desc"]
     assert description.startswith("<p>Version 0.2.0 · 7 notes · 0 images</p>"
-                                  "<p>Changes since 0.1.0: 1 note added (MSE), 1 edited.</p>")
+                                  "<p>Changes since 0.1.0: 1 note added (MSE), 1 note edited.</p>")
     assert "href" not in description and "http" not in description
 
 
