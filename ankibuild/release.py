@@ -141,8 +141,9 @@ def set_versions(text: str, path: Path, versions: dict[str, str]) -> str:
     expected = {**data, "deck": [{**deck, "version": versions.get(deck["name"].strip(), deck["version"])}
                                  for deck in data["deck"]]}
     if tomllib.loads(result) != expected:
-        raise UsageError(f"{path}: error: could not set the new versions ({versions}); write each as "
-                         "version = \"X.Y.Z\" on its own line in the deck's [[deck]] table")
+        decks = ", ".join(f"'{name}' ({version})" for name, version in versions.items())
+        raise UsageError(f"{display_path(path, Path.cwd())}: error: cannot write the new version of {decks}; "
+                         "write each deck's version = \"X.Y.Z\" on a line of its own in its [[deck]] table")
     return result
 
 

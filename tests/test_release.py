@@ -283,3 +283,31 @@ def test_a_release_needs_a_semantic_version(losses):
     assert result.code == 2
     assert result.err == ("decks.toml: error: deck 'Losses' has version '1.0'; a release needs MAJOR.MINOR.PATCH, "
                           'e.g. version = "0.1.0"\n')
+
+
+def test_an_edit_in_a_long_paragraph_shows_only_the_changed_words_with_some_around_them(losses):
+    words = [f"word{i}" for i in range(200)]
+    paragraph = " ".join(words)
+    edit(losses, "losses.md", "Mean absolute error.", paragraph)
+    release(losses)
+    for index in (20, 60, 100, 140, 180):
+        words[index] = f"CHANGED{index}"
+    edit(losses, "losses.md", paragraph, " ".join(words))
+    release(losses)
+    diff = section(losses, "0.1.1").split("```diff\n")[1].split("  ```")[0].splitlines()
+    assert diff == [line for index in (20, 60, 100) for line in (
+        f"  - … {' '.join(f'word{i}' for i in range(index - 4, index + 5))} …",
+        f"  + … {' '.join(f'word{i}' if i != index else f'CHANGED{i}' for i in range(index - 4, index + 5))} …")
+    ] + ["    (and 2 more)"]
+
+
+def test_a_decks_toml_the_release_cannot_rewrite_is_refused_before_anything_is_written(losses):
+    losses.write("decks.toml", 'deck = [{name = "Losses", version = "0.1.0", sources = ["losses.md"]}]\n')
+    release(losses)
+    edit(losses, "losses.md", "Mean absolute error.", "Mean absolute error: robust to outliers.")
+    before = {path: path.read_bytes() for path in losses.root.rglob("*") if path.is_file()}
+    result = losses.run("release", "--offline")
+    assert result.code == 2
+    assert result.err == ("decks.toml: error: cannot write the new version of 'Losses' (0.1.1); write each deck's "
+                          'version = "X.Y.Z" on a line of its own in its [[deck]] table\n')
+    assert {path: path.read_bytes() for path in losses.root.rglob("*") if path.is_file()} == before
