@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .changelog import changes_since_release
 from .config import DeckSpec
 from .diagnostics import Reporter, display_path
 from .fetch import RemoteCache
@@ -23,7 +24,7 @@ from .figures import DrawFailure, draw_figures
 from .files import replace_all
 from .identity import Draft, assign_identities
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
-from .manifest import ManifestNote, manifest_json
+from .manifest import Manifest, shipped_manifest
 from .media import MediaStore, Where
 from .notetype import NOTE_TYPE
 from .outline import SourceCard, split_cards
@@ -44,6 +45,8 @@ class BuildOptions:
     offline: bool = False
     write: bool = True  # draw figures and keep caches (`check` does neither)
     outputs: bool = True  # write decks, manifests and lock (`status` and `push --dry-run` only compare)
+    release: bool = False  # write each deck's .apkg and manifest to out_dir/<version>/
+    extra_files: tuple[tuple[Path, bytes], ...] = ()  # written with the decks and the lock, all at once
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Note:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     body_hash: str
+    text: str = ""  # the answer as written, for the manifest's text diffs
 
     @property
     def fields_hash(self) -> str:
@@ -110,10 +114,12 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
                                        new_lock.taken_guids(spec.name))
         next_id = max([next_id] + [identity.note_id + 1 for identity in identities])
         new_lock.record(spec.name, {note.key: identity for note, identity in zip(notes, identities)}, previous)
-        packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags, n.key, n.source, i.fields_hash)
-                  for n, i in zip(notes, identities)]
-        descriptions = _descriptions(spec, notes, media)
-        apkg_path, manifest_path = _package(spec, packed, descriptions, media, note_type.mtime, options, outputs)
+        packed = [PackedNote(i.guid, i.note_id, i.mtime, n.deck, n.fields, n.tags, n.key, n.source, i.fields_hash,
+                             n.heading, n.text) for n, i in zip(notes, identities)]
+        manifest = shipped_manifest(spec, packed, list(media.files), NOTE_TYPE)
+        descriptions = _descriptions(spec, notes, media, changes_since_release(options.out_dir, manifest))
+        apkg_path, manifest_path = _package(spec, packed, descriptions, manifest, media, note_type.mtime, options,
+                                            outputs)
         warnings = sum(1 for d in reporter.items[mark:] if d.severity == "warning")
         results.append(DeckResult(spec, apkg_path, manifest_path, len(notes), len(problems[spec.name]),
                                   len(media.files), warnings, *_changes(previous, identities),
@@ -122,6 +128,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
         texts.save()
     if options.write and options.outputs and not reporter.errors:
         outputs[options.lock_path] = new_lock.to_json().encode()
+        outputs.update(options.extra_files)
         replace_all(outputs)
     return results
 
@@ -198,7 +205,8 @@ def _note(card: SourceCard, key: str, file: str, spec: DeckSpec, source: CardSou
     origin = f"{file}:{card.line}"
     values = {"Question": headings[-1], "Answer": answer, "Context": " › ".join(headings[:-1]), "Source": origin}
     tags = tuple(sorted({*spec.tags, "::".join(_tag(heading) for heading in headings)}))
-    return Note(key, card.heading_path, file, origin, spec.name, _fields(values, tags), tags, _digest(card.body.strip()))
+    text = card.body.strip()
+    return Note(key, card.heading_path, file, origin, spec.name, _fields(values, tags), tags, _digest(text), text)
 
 
 def _fields(values: dict[str, str], tags: tuple[str, ...]) -> tuple[str, ...]:
@@ -208,26 +216,28 @@ def _fields(values: dict[str, str], tags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(filled.values())
 
 
-def _descriptions(spec: DeckSpec, notes: list[Note], media: MediaStore) -> dict[str, str]:
-    """The description HTML of the deck and of each of its subdecks."""
+def _descriptions(spec: DeckSpec, notes: list[Note], media: MediaStore, changes: str) -> dict[str, str]:
+    """The description HTML of the deck (with the changes since the previous release, plain text)
+    and of each of its subdecks."""
     descriptions = {note.deck: f"<p>Practice problems of {spec.name}: work each one out on paper "
                                "before you turn the card.</p>"
                     for note in notes if note.deck != spec.name}
     descriptions[spec.name] = (f"<p>Version {spec.version} · {len(notes)} notes · {len(media.files)} images</p>"
-                               f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
+                               + (f"<p>{html.escape(changes)}</p>" if changes else "")
+                               + f"<p>Built by ankibuild {__version__} from {len(spec.sources)} source file(s).</p>")
     return descriptions
 
 
-def _package(spec: DeckSpec, packed: list[PackedNote], descriptions: dict[str, str], media: MediaStore,
-             note_type_mtime: int, options: BuildOptions, outputs: dict[Path, bytes]) -> tuple[Path, Path]:
+def _package(spec: DeckSpec, packed: list[PackedNote], descriptions: dict[str, str], manifest: Manifest,
+             media: MediaStore, note_type_mtime: int, options: BuildOptions,
+             outputs: dict[Path, bytes]) -> tuple[Path, Path]:
     """Add the deck's .apkg and manifest to `outputs`; return where they go."""
-    base = options.out_dir / f"{spec.slug}-{spec.version}"
+    base = (options.out_dir / spec.version if options.release else options.out_dir) / f"{spec.slug}-{spec.version}"
     apkg_path, manifest_path = base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json")
     if not (options.write and options.outputs):
         return apkg_path, manifest_path
     outputs[apkg_path] = package_bytes(packed, descriptions, media.files, NOTE_TYPE, note_type_mtime)
-    manifest = [ManifestNote(n.guid, n.key, n.fields_hash, n.source, n.deck) for n in packed]
-    outputs[manifest_path] = manifest_json(spec.name, spec.version, manifest, list(media.files)).encode()
+    outputs[manifest_path] = manifest.to_json().encode()
     return apkg_path, manifest_path
 
 

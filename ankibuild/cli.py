@@ -1,4 +1,5 @@
-"""Command line: `python build.py` builds decks.toml; `build FILE...` any notes; `check` only reports.
+"""Command line: `python build.py` builds decks.toml; `build FILE...` any notes; `check` only reports;
+`release` versions and releases the decks that changed; `diff` compares two versions.
 
 Exit codes: 0 built (warnings allowed), 1 content errors, 2 bad usage. Diagnostics go to stderr as
 `path:line: severity: message`; the summary and the files written go to stdout.
@@ -9,15 +10,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from .build import BuildOptions, DeckResult, build
+from .changelog import report
+from .changes import compare
 from .config import DeckSpec, check_version, load_project
 from .diagnostics import Reporter, UsageError, display_path
-from .manifest import compare, read_manifest
+from .dist import manifests_to_compare
 from .push import Target, add_collection_commands, push, status
+from .release import release
 
-COMMANDS = ("build", "check", "diff", "push", "status")
+COMMANDS = ("build", "check", "diff", "push", "release", "status")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,10 +40,10 @@ def _run(args: list[str]) -> int:
         parsed = _parser().parse_args(args)
     except SystemExit as exit:  # --help, or a usage error argparse has already explained
         return int(exit.code or 0)
-    if parsed.command == "diff":
-        return _diff(parsed.old, parsed.new)
-    reporter = Reporter(strict=parsed.strict)
+    reporter = Reporter(strict=getattr(parsed, "strict", False))
     try:
+        if parsed.command == "diff":
+            return _diff(parsed.old, parsed.new)
         specs, options = _plan(parsed)
         if parsed.command in ("push", "status"):
             target = Target(parsed.collection, parsed.profile, getattr(parsed, "dry_run", False),
@@ -46,6 +51,9 @@ def _run(args: list[str]) -> int:
                             getattr(parsed, "sync", False), getattr(parsed, "endpoint", None),
                             getattr(parsed, "full_sync", None))
             return (push if parsed.command == "push" else status)(specs, options, reporter, target)
+        if parsed.command == "release":
+            return release(specs, options, reporter, parsed.dry_run, int(os.environ.get("SOURCE_DATE_EPOCH")
+                                                                          or time.time()))
         results = build(specs, options, reporter)
     except UsageError as err:
         print(err, file=sys.stderr)
@@ -81,26 +89,30 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("files", nargs="*", type=Path, metavar="PATH",
                            help="Markdown files or folders (default: the decks of decks.toml)")
     check_cmd.set_defaults(deck=None, deck_version=None, lock=None, out=None, offline=True, cache_dir=None)
+    release_cmd = commands.add_parser(
+        "release", parents=[common], help="version and release the decks that changed",
+        description="Compare each deck of decks.toml with its last release (dist/<version>/) and raise its version: "
+                    "patch for edits only, minor for new notes or practice problems, major for notes retired or a "
+                    "note-type schema change. Writes the version to decks.toml, a section to CHANGELOG.md, and the "
+                    ".apkg, manifest and changelog section to dist/<version>/; removes earlier builds from dist/. "
+                    "Refuses (exit code 1) when nothing changed.")
+    release_cmd.add_argument("--dry-run", action="store_true", help="say which versions and why; write nothing")
+    release_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
+    release_cmd.add_argument("--cache-dir", type=Path, help="as for build")
+    release_cmd.set_defaults(files=[], deck=None, deck_version=None, lock=None, out=None)
     diff_cmd = commands.add_parser("diff", help="compare two versions of a deck",
-                                   description="Compare two deck manifests (the .manifest.json beside each .apkg): "
-                                               "notes added, removed, changed and renamed.")
-    diff_cmd.add_argument("old", type=Path, metavar="OLD", help="manifest of the earlier version")
-    diff_cmd.add_argument("new", type=Path, metavar="NEW", help="manifest of the later version")
+                                   description="What changed between two versions: notes added, edited (with a word "
+                                               "diff), moved, renamed and retired, by heading and file:line, and "
+                                               "practice families; deck by deck.")
+    diff_cmd.add_argument("old", metavar="OLD", help="a .manifest.json, or a version of the decks.toml decks (0.2.0)")
+    diff_cmd.add_argument("new", metavar="NEW", help="the later version, the same way")
     return parser
 
 
-def _diff(old_path: Path, new_path: Path) -> int:
-    versions, notes = [], []
-    for path in (old_path, new_path):
-        try:
-            version, listed = read_manifest(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            print(f"{path}: error: not a deck manifest ({err})", file=sys.stderr)
-            return 2
-        versions.append(version)
-        notes.append(listed)
-    print(f"{versions[0]} -> {versions[1]}")
-    print("\n".join(compare(*notes).lines()))
+def _diff(old: str, new: str) -> int:
+    project = load_project(Path.cwd() / "decks.toml") if (Path.cwd() / "decks.toml").is_file() else None
+    reports = ["\n".join(report(compare(*pair))) for pair in manifests_to_compare(old, new, project)]
+    print("\n\n".join(reports))
     return 0
 
 
@@ -125,8 +137,8 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     if lock.is_dir():
         raise UsageError(f"{lock}: error: --lock must be a file, and this is a folder")
     cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
-    write = parsed.command in ("build", "push", "status")
-    outputs = parsed.command == "build" or (parsed.command == "push" and not parsed.dry_run)
+    write = parsed.command in ("build", "push", "status", "release")
+    outputs = parsed.command in ("build", "release") or (parsed.command == "push" and not parsed.dry_run)
     return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
                                offline=parsed.offline, write=write, outputs=outputs)
 

@@ -1,70 +1,121 @@
-"""The JSON manifest written beside each .apkg: every note's identity and content hash, so two
-versions of a deck can be compared (`python build.py diff OLD NEW`)."""
+"""The JSON manifest written beside each .apkg: what the deck holds, note by note, so that two
+versions can be compared (`python build.py diff`, `release`, the changelog) without the sources.
+
+Format 2 adds each note's heading path and text (for a readable diff), the note type and the
+practice families. Older manifests still read: a note's heading then comes from its key, its text
+is unknown and changes show without a text diff.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
+from .config import DeckSpec
+from .notetype import NoteType
+from .package import PackedNote
+
+FORMAT = 2
+PRACTICE = "practice::"  # the key prefix of a practice problem: practice::<generator>::<number>
+
 
 @dataclass(frozen=True)
 class ManifestNote:
     guid: str
     key: str
-    hash: str
-    source: str
+    hash: str  # the content hash the lock compares (what the note shows)
+    source: str  # `file:line`, or for a practice problem `generators/x.py · seed 1 · problem 3`
     deck: str
+    heading: tuple[str, ...] = ()
+    text: str = ""  # the answer as written in the sources, for a text diff (empty for practice problems)
 
+    @property
+    def family(self) -> str | None:
+        """The generator of a practice problem; None for a note."""
+        return self.key.split("::")[1] if self.key.startswith(PRACTICE) else None
 
-def manifest_json(deck: str, version: str, notes: list[ManifestNote], media: list[str]) -> str:
-    data = {
-        "deck": deck,
-        "version": version,
-        "notes": [note.__dict__ for note in notes],
-        "media": sorted(media),
-    }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    @property
+    def file(self) -> str:
+        return self.source.rsplit(":", 1)[0] if self.family is None else self.source.split(" · ")[0]
 
 
 @dataclass(frozen=True)
-class ManifestDiff:
-    """What changed between two versions of a deck, note by note (matched by GUID)."""
+class ManifestFamily:
+    """A practice family as shipped: its generator, subdeck title, problem count and seed."""
 
-    added: list[ManifestNote]
-    removed: list[ManifestNote]
-    changed: list[ManifestNote]
-    renamed: list[tuple[ManifestNote, ManifestNote]]
-    unchanged: int
-
-    def lines(self) -> list[str]:
-        return ([f"+ {note.key}  ({note.source})" for note in self.added]
-                + [f"- {note.key}" for note in self.removed]
-                + [f"~ {note.key}  ({note.source})" for note in self.changed]
-                + [f"> {old.key} -> {new.key}  ({new.source})" for old, new in self.renamed]
-                + [f"{len(self.added)} added, {len(self.removed)} removed, {len(self.changed)} changed, "
-                   f"{len(self.renamed)} renamed, {self.unchanged} unchanged"])
+    generator: str
+    title: str
+    count: int
+    seed: int | None = None  # unknown in format-1 manifests
 
 
-def read_manifest(text: str) -> tuple[str, list[ManifestNote]]:
-    """The version and notes of a manifest; raises ValueError when it is not one."""
+@dataclass(frozen=True)
+class ManifestNoteType:
+    id: int
+    name: str
+    fields: tuple[str, ...]
+    design: str  # hash of templates and CSS: a change updates in place (not a schema change)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    deck: str
+    version: str
+    notes: tuple[ManifestNote, ...]
+    media: tuple[str, ...] = ()
+    note_type: ManifestNoteType | None = None  # unknown in format-1 manifests
+    practice: tuple[ManifestFamily, ...] = ()
+
+    def to_json(self) -> str:
+        data = {
+            "deck": self.deck,
+            "version": self.version,
+            "format": FORMAT,
+            "note_type": self.note_type and self.note_type.__dict__,
+            "practice": [family.__dict__ for family in self.practice],
+            "notes": [note.__dict__ for note in self.notes],
+            "media": sorted(self.media),
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def shipped_manifest(spec: DeckSpec, packed: list[PackedNote], media: list[str], note_type: NoteType) -> Manifest:
+    """The manifest of a deck as built."""
+    notes = tuple(ManifestNote(n.guid, n.key, n.fields_hash, n.source, n.deck, n.heading, n.text) for n in packed)
+    titles = {note.family: note.heading[1] for note in notes if note.family and len(note.heading) > 1}
+    practice = tuple(ManifestFamily(p.generator, titles.get(p.generator, p.generator), p.count, p.seed)
+                     for p in spec.practice)
+    shipped_type = ManifestNoteType(note_type.id, note_type.name, note_type.fields, note_type.design)
+    return Manifest(spec.name, spec.version, notes, tuple(media), shipped_type, practice)
+
+
+def read_manifest(text: str) -> Manifest:
+    """A manifest of any format; raises ValueError (or KeyError, TypeError) when it is not one."""
     data = json.loads(text)
-    return str(data["version"]), [ManifestNote(**note) for note in data["notes"]]
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    deck = str(data["deck"])
+    notes = tuple(_note(note, deck) for note in data["notes"])
+    note_type = data.get("note_type")
+    practice = data.get("practice")
+    if practice is None:  # format 1: the families from the problems' keys
+        counts: dict[str, list[ManifestNote]] = {}
+        for note in notes:
+            if note.family:
+                counts.setdefault(note.family, []).append(note)
+        practice = [{"generator": name, "title": problems[0].heading[1], "count": len(problems)}
+                    for name, problems in counts.items()]
+    return Manifest(deck, str(data["version"]), notes, tuple(data.get("media", ())),
+                    note_type and ManifestNoteType(int(note_type["id"]), str(note_type["name"]),
+                                                   tuple(note_type["fields"]), str(note_type["design"])),
+                    tuple(ManifestFamily(**family) for family in practice))
 
 
-def compare(old: list[ManifestNote], new: list[ManifestNote]) -> ManifestDiff:
-    before = {note.guid: note for note in old}
-    after = {note.guid: note for note in new}
-    changed, renamed, unchanged = [], [], 0
-    for guid, note in after.items():
-        previous = before.get(guid)
-        if previous is None:
-            continue
-        if previous.key != note.key:
-            renamed.append((previous, note))
-        elif previous.hash != note.hash:
-            changed.append(note)
-        else:
-            unchanged += 1
-    return ManifestDiff(added=[n for g, n in after.items() if g not in before],
-                        removed=[n for g, n in before.items() if g not in after],
-                        changed=changed, renamed=renamed, unchanged=unchanged)
+def _note(data: dict, deck: str) -> ManifestNote:
+    note = ManifestNote(**{**data, "heading": tuple(data.get("heading", ()))})
+    if note.heading:
+        return note
+    if note.family:  # format 1: Practice › subdeck title › number
+        return ManifestNote(**{**note.__dict__, "heading": ("Practice", note.deck.split("::")[-1],
+                                                            note.key.split("::")[-1])})
+    return ManifestNote(**{**note.__dict__, "heading": tuple(note.key.split(" › "))})

@@ -35,6 +35,8 @@ class PackedNote:
     key: str = ""  # the note's stable key in the sources
     source: str = ""  # where it comes from: `file:line`, or the generator, seed and number
     fields_hash: str = ""  # what the lock compares to decide whether the note changed
+    heading: tuple[str, ...] = ()  # the heading path, for the manifest and the changelog
+    text: str = ""  # the answer as written in the sources, for a text diff between versions
 
 
 def deck_id(name: str) -> int:

@@ -136,17 +136,23 @@ def test_diff_shows_what_changed_between_two_versions(declared):
     result = declared.run("diff", "dist/losses-0.3.1.manifest.json", "dist/losses-0.4.0.manifest.json")
     assert result.code == 0
     assert result.out.splitlines() == [
-        "0.3.1 -> 0.4.0",
-        "+ Regression › MSE  (source/losses.md:5)",
-        "> Regression › Huber -> Regression › Huber loss  (source/losses.md:3)",
-        "1 added, 0 removed, 0 changed, 1 renamed, 0 unchanged",
+        "Losses 0.3.1 -> 0.4.0: 1 note -> 2 notes (minor: 1 note added; also 1 note renamed)",
+        "  Added",
+        "    Regression › MSE  source/losses.md:5",
+        "  Renamed",
+        "    Regression › Huber → Huber loss  source/losses.md:3",
+        "  1 added, 0 edited, 0 re-rendered, 0 moved, 1 renamed, 0 retired, 0 unchanged",
     ]
     vision = declared.run("diff", "dist/vision-cards-1.2.0.manifest.json", "dist/vision-cards-1.3.0.manifest.json")
     assert vision.out.splitlines() == [
-        "1.2.0 -> 1.3.0",
-        "- NMS",
-        "~ IoU  (source/vision/boxes.md:3)",
-        "0 added, 1 removed, 1 changed, 0 renamed, 1 unchanged",
+        "Vision Cards 1.2.0 -> 1.3.0: 3 notes -> 2 notes (major: 1 note retired; also 1 note edited)",
+        "  Changed",
+        "    IoU  source/vision/boxes.md:3",
+        "        - Overlap over union.",
+        "        + Intersection over union.",
+        "  Retired",
+        "    NMS, kept in collections until deleted there  was source/vision/boxes.md:6",
+        "  0 added, 1 edited, 0 re-rendered, 0 moved, 0 renamed, 1 retired, 1 unchanged",
     ]
 
 
