@@ -112,6 +112,12 @@ def check_note_type(col, path: Path) -> None:
                          "(Tools > Manage Note Types > Fields) and push again")
 
 
+def note_type_outdated(col) -> bool:
+    """Whether our note type must be created, or its CSS or templates brought up to date."""
+    model = col.models.get(NOTE_TYPE.id)
+    return model is None or (model["css"], model["tmpls"][0]["qfmt"], model["tmpls"][0]["afmt"]) != (css(), FRONT, BACK)
+
+
 def backup(col, path: Path) -> Path | None:
     """Anki's own backup (.colpkg) in the profile's backups/ folder; the file it wrote."""
     folder = path.parent / "backups"
@@ -195,8 +201,8 @@ def _note_type(col):
         template = col.models.new_template("Card 1")
         col.models.add_template(model, template)
         model.update(id=NOTE_TYPE.id, mod=int(time.time()), usn=-1)
-    template = model["tmpls"][0]
-    if (model["css"], template["qfmt"], template["afmt"]) != (css(), FRONT, BACK):
+    if note_type_outdated(col):  # a new one, or one whose design is not ours
+        template = model["tmpls"][0]
         model["css"], template["qfmt"], template["afmt"] = css(), FRONT, BACK
         model.update(mod=int(time.time()), usn=-1)
         col._backend.add_or_update_notetype(json=json.dumps(model).encode(), preserve_usn_and_mtime=True,

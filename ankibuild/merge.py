@@ -82,10 +82,11 @@ class Plan:
     unknown: list[CollectionNote] = field(default_factory=list)  # in our decks, never built by us
     foreign: list[Pair] = field(default_factory=list)  # built, but its note type was changed in Anki
     writes: list[Write] = field(default_factory=list)  # every field and tag change, one per note
+    note_type: bool = False  # our note type is missing, or its CSS or templates differ from ours
 
     @property
     def changes_collection(self) -> bool:
-        return bool(self.new or self.writes or self.moved or self.retire or self.unretire)
+        return bool(self.new or self.writes or self.moved or self.retire or self.unretire or self.note_type)
 
 
 def plan(built: list[PackedNote], notes: dict[str, CollectionNote], retired: dict[str, str],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import BuildOptions, DeckResult, build
-from .collection import apply, backup, check_note_type, opened, snapshot
+from .collection import apply, backup, check_note_type, note_type_outdated, opened, snapshot
 from .config import DeckSpec
 from .diagnostics import Reporter, UsageError
 from .lock import load_lock
@@ -104,8 +104,10 @@ def _plan(col, results: list[DeckResult], retired: dict[str, str], decks: tuple[
     cards follow their notes into its new name)."""
     built = [note for result in results for note in result.packed]
     guids = {note.guid for note in built}
-    notes = snapshot(col, guids)
-    return plan(built, notes, {g: k for g, k in retired.items() if g not in guids}, tuple(sorted(set(decks))), prefer)
+    work = plan(built, snapshot(col, guids), {g: k for g, k in retired.items() if g not in guids},
+                tuple(sorted(set(decks))), prefer)
+    work.note_type = note_type_outdated(col)
+    return work
 
 
 def describe(work: Plan, status: bool = False) -> list[str]:
@@ -144,6 +146,8 @@ def describe(work: Plan, status: bool = False) -> list[str]:
         lines.extend(f"         {line}" for line in shown)
         if len(details) > len(shown):
             lines.append(f"         ... and {len(details) - len(shown)} more")
+    if work.note_type:
+        lines.append("  note type 'ankibuild note v1': created, or its CSS and templates brought up to date")
     gone = [note for note, _ in work.retire] + work.still_retired
     if gone:
         lines.append(f"  find them in Anki: nid:{','.join(str(note.id) for note in gone)}  (or tag:ankibuild::retired)")

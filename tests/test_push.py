@@ -478,3 +478,31 @@ def test_status_helps_a_user_who_imports_packages_by_hand(project, desktop):
     result = project.run("status", "notes.md", "--deck", "Vision", "--offline", "--collection", str(desktop.path))
     assert "Markdown edits not in Anki yet" in result.out and "What is a stride?  (notes.md:7)" in result.out
     assert "edits made in Anki (carry" in result.out and "What does NMS keep?  (notes.md:4)" in result.out
+
+
+def test_the_note_type_is_updated_in_place_never_forked(project, desktop):
+    project.write("notes.md", NOTES)
+    pushed(project, desktop)
+    with desktop.open() as col:
+        model = col.models.by_name("ankibuild note v1")
+        model["css"] = ".card { color: red; }"
+        col.models.update_dict(model)
+    result = pushed(project, desktop)
+    assert "up to date" in result.out  # the notes did not change
+    with desktop.open() as col:
+        from ankibuild.notetype import NOTE_TYPE, css
+        assert [m["id"] for m in col.models.all() if m["name"].startswith("ankibuild")] == [NOTE_TYPE.id]
+        assert col.models.get(NOTE_TYPE.id)["css"] == css()
+
+
+def test_a_note_type_whose_fields_were_changed_in_anki_is_refused(project, desktop):
+    project.write("notes.md", NOTES)
+    pushed(project, desktop)
+    with desktop.open() as col:
+        model = col.models.by_name("ankibuild note v1")
+        col.models.add_field(model, col.models.new_field("My notes"))
+        col.models.update_dict(model)
+    before = desktop.fingerprint()
+    result = push(project, desktop)
+    assert result.code == 2 and "'My notes'" in result.err and "Manage Note Types" in result.err
+    assert desktop.fingerprint() == before
