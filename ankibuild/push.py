@@ -12,11 +12,13 @@ import argparse
 import difflib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .build import BuildOptions, DeckResult, build
-from .collection import apply, backup, check_note_type, note_type_outdated, opened, snapshot
+from .collection import apply, backup, check_collection, check_note_type, note_type_outdated, opened, snapshot
 from .config import DeckSpec
 from .diagnostics import Reporter, UsageError
 from .lock import load_lock
@@ -25,6 +27,7 @@ from .notetype import NOTE_TYPE
 from .profiles import collection_path
 from .sync import FullSync, sync
 
+T = TypeVar("T")
 LISTED = 12  # notes named per category before "and N more"
 NEW = ("new", "not in Anki yet")  # listed by deck, every deck
 
@@ -44,6 +47,7 @@ class Target:
 def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> int:
     """Build, then merge into the collection; exit code 1 when a conflict is left unsettled."""
     path = collection_path(target.collection, target.profile)
+    check_collection(path)  # refuse before building, not after
     retired, before, results = _build(specs, options, reporter)
     if results is None:
         return 1
@@ -58,15 +62,27 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
             print("dry run: nothing was written")
             return 1 if work.conflicts else 0
         if work.changes_collection:
-            saved = backup(col, path)
-            apply(col, work, {n: p for r in results for n, p in r.media_files.items()},
-                  {d: h for r in results for d, h in r.descriptions.items()}, target.delete_retired)
+            saved = _refused_by_anki(path, "the backup failed, nothing was pushed", lambda: backup(col, path))
+            _refused_by_anki(path, "the push was rolled back, the collection is as it was", lambda: apply(
+                col, work, {n: p for r in results for n, p in r.media_files.items()},
+                {d: h for r in results for d, h in r.descriptions.items()}, target.delete_retired))
             print(f"pushed; backup before the push: {saved}" if saved else "pushed")
         else:
             print("the collection is up to date: nothing written")
         if target.sync and work.changes_collection:
             print(f"synced ({sync(col, target.endpoint, target.full_sync)})")
     return 1 if work.conflicts else 0
+
+
+def _refused_by_anki(path: Path, outcome: str, step: Callable[[], T]) -> T:
+    """Run a step that writes through Anki's backend; its refusal (a read-only file, a full disk)
+    becomes a message, not a traceback."""
+    from anki.errors import BackendError
+
+    try:
+        return step()
+    except (BackendError, OSError) as err:
+        raise UsageError(f"{path}: error: {outcome}: {err}") from None
 
 
 def status(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> int:

@@ -506,3 +506,13 @@ def test_a_note_type_whose_fields_were_changed_in_anki_is_refused(project, deskt
     result = push(project, desktop)
     assert result.code == 2 and "'My notes'" in result.err and "Manage Note Types" in result.err
     assert desktop.fingerprint() == before
+
+
+
+def test_no_push_without_a_backup(project, desktop):
+    project.write("notes.md", NOTES)
+    (desktop.path.parent / "backups").write_text("a file where Anki keeps its backups folder")
+    before = desktop.fingerprint()
+    result = push(project, desktop)
+    assert result.code == 2 and "the backup failed, nothing was pushed" in result.err and "Traceback" not in result.err
+    assert desktop.fingerprint() == before
