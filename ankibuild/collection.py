@@ -79,23 +79,24 @@ def opened(path: Path, copy: bool = False) -> Iterator["Collection"]:  # noqa: F
 
 def snapshot(col, guids: set[str]) -> dict[str, CollectionNote]:
     """Our notes in the collection, by GUID: every note of our note type, and any note with a GUID
-    of the build (whose type the user may have changed)."""
+    of the build (whose type the user may have changed). Other notes are never read in full: a
+    collection may hold a hundred thousand of them."""
     names = {deck.id: deck.name for deck in col.decks.all_names_and_ids(include_filtered=True)}
     model = col.models.get(NOTE_TYPE.id)
     field_names = [f["name"] for f in model["flds"]] if model else []
+    rows = col.db.all("select id, guid, flds, tags from notes where mid = ?", NOTE_TYPE.id)
+    foreign = [(note_id, guid, "", tags) for note_id, guid, tags in
+               col.db.all("select id, guid, tags from notes where mid != ?", NOTE_TYPE.id) if guid in guids]
     cards: dict[int, list[CollectionCard]] = {}
-    rows = col.db.all("select n.id, n.guid, n.mid, n.flds, n.tags from notes n")
-    wanted = {row[0] for row in rows if row[2] == NOTE_TYPE.id or row[1] in guids}
     for card_id, note_id, deck_id, original, queue in col.db.all(
-            "select id, nid, did, odid, queue from cards order by nid, ord"):
-        if note_id in wanted:
-            home = original or deck_id
-            cards.setdefault(note_id, []).append(
-                CollectionCard(card_id, names.get(home, ""), bool(original), queue == QUEUE_SUSPENDED))
+            "select id, nid, did, odid, queue from cards where nid in (select id from notes where mid = ?) "
+            f"or nid in ({','.join(str(row[0]) for row in foreign) or 'null'}) order by nid, ord", NOTE_TYPE.id):
+        home = original or deck_id
+        cards.setdefault(note_id, []).append(
+            CollectionCard(card_id, names.get(home, ""), bool(original), queue == QUEUE_SUSPENDED))
     notes = {}
-    for note_id, guid, model_id, fields, tags in rows:
-        if note_id in wanted:
-            ours = model_id == NOTE_TYPE.id
+    for ours, group in ((True, rows), (False, foreign)):
+        for note_id, guid, fields, tags in group:
             values = dict(zip(field_names, fields.split("\x1f"))) if ours else {}
             notes[guid] = CollectionNote(note_id, guid, values, tuple(tags.split()), tuple(cards.get(note_id, ())), ours)
     return notes

@@ -516,3 +516,18 @@ def test_no_push_without_a_backup(project, desktop):
     result = push(project, desktop)
     assert result.code == 2 and "the backup failed, nothing was pushed" in result.err and "Traceback" not in result.err
     assert desktop.fingerprint() == before
+
+
+def test_a_note_whose_type_the_user_changed_is_left_alone(project, desktop):
+    project.write("notes.md", NOTES)
+    pushed(project, desktop)
+    with desktop.open() as col:
+        nid = next(n for n in col.find_notes("") if col.get_note(n)["Question"] == "What is a stride?")
+        basic = col.models.by_name("Basic")
+        col.models.change(col.models.get(col.get_note(nid).mid), [nid], basic,
+                          {0: 0, 1: 1}, None)
+    project.write("notes.md", NOTES.replace("The step of the sliding window.", "How far the window moves."))
+    result = pushed(project, desktop)
+    assert "skipped: note type changed in Anki" in result.out and "What is a stride?" in result.out
+    with desktop.open() as col:
+        assert len(col.find_notes("")) == 3  # not added again
