@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from anki.notes import NoteFieldsCheckResult
 
 from ankibuild.cli import main
 from conftest import Anki
@@ -234,3 +235,12 @@ def test_every_formula_in_the_shipped_decks_typesets_in_mathjax(shipped):
         "- {where}: {open}{tex}{close}\n    MathJax: {error}".format(
             **f, open="\\[" if f["display"] else "\\(", close="\\]" if f["display"] else "\\)")
         for f in failures)
+
+
+def test_no_written_note_fails_ankis_duplicate_check(shipped):
+    """Anki flags a note whose note type and first field (the question) equal another note's, in any
+    deck: every note written in source/ is checked against every note of both decks."""
+    _, _, anki = shipped
+    flagged = [f"{note['Source']}: {note['Question']}" for note in anki.notes("-tag:practice::*")
+               if note.fields_check() == NoteFieldsCheckResult.DUPLICATE]
+    assert not flagged, "Anki reports these notes as duplicates of another:\n" + "\n".join(flagged)
