@@ -13,6 +13,7 @@ import argparse
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
 
 import matplotlib
@@ -56,6 +57,7 @@ WIDTH = 6.0  # inches: 660 px before the tight crop
 # Okabe–Ito colour-blind-safe palette.
 BLUE, ORANGE, GREEN, SKY = "#0072B2", "#E69F00", "#009E73", "#56B4E9"
 RED, PURPLE, YELLOW, GREY = "#D55E00", "#CC79A7", "#F0E442", "#999999"
+BLACK_GREY = "#444444"
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -795,7 +797,7 @@ def momentum() -> Figure:
         ((0.018, 0.8), BLUE, "s", "momentum (η = 0.018, β = 0.8)"),
     ):
         path = descend(eta, beta)
-        final = 0.5 * curvature @ path[-1] ** 2
+        final = 0.5 * (curvature[0] * path[-1][0] ** 2 + curvature[1] * path[-1][1] ** 2)  # no BLAS dot
         ax.plot(*path.T, color=color, marker=marker, ms=5, lw=2.2, label=f"{label}: f = {final:.3f}")
     ax.plot(0, 0, "*", color="black", ms=16, zorder=5)
     ax.plot(*start, "o", color="black", ms=9, zorder=5)
@@ -805,6 +807,268 @@ def momentum() -> Figure:
     _no_ticks(ax)
     ax.set_title(f"{steps} steps on an elongated bowl  f = (x² + 50y²)/2")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03), frameon=False)
+    return fig
+
+
+# ---------------------------------------------------------------- the second half of the syllabus
+# Plain Python sums and closed forms only: no matrix products, so every CPU draws the same data.
+
+
+def focal_loss() -> Figure:
+    p = np.linspace(0.005, 1.0, 400)
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.0))
+    for gamma, color in ((0, BLACK_GREY), (0.5, SKY), (1, GREEN), (2, ORANGE), (5, RED)):
+        label = "γ = 0 (cross-entropy)" if gamma == 0 else f"γ = {gamma}"
+        ax.plot(p, -((1 - p) ** gamma) * np.log(p), color=color, label=label)
+    easy = 0.9
+    ce, fl = -math.log(easy), -((1 - easy) ** 2) * math.log(easy)
+    ax.annotate(f"p_t = {easy}: CE {ce:.3f},\nγ = 2: {fl:.4f} ({ce / fl:.0f}× less)", xy=(easy, fl),
+                xytext=(0.5, 1.6), fontsize=11, arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.2})
+    ax.axvspan(0.6, 1.0, color=GREEN, alpha=0.08)
+    ax.text(0.8, 3.7, "well classified", ha="center", va="center", fontsize=11, color=GREEN)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 4.2)
+    ax.set_xlabel("probability of the true class  $p_t$")
+    ax.set_ylabel("loss")
+    ax.set_title("Focal loss  $-(1 - p_t)^\\gamma \\log p_t$")
+    ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.88), frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def anchor_boxes() -> Figure:
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.9))
+    scales, ratios = (128, 256, 512), (0.5, 1.0, 2.0)
+    styles = {0.5: "-", 1.0: (0, (5, 2)), 2.0: (0, (1.5, 1.5))}
+    for scale, color in zip(scales, (BLUE, ORANGE, RED), strict=True):
+        for ratio in ratios:
+            w, h = scale / math.sqrt(ratio), scale * math.sqrt(ratio)  # area scale², h / w = ratio
+            ax.add_patch(Rectangle((-w / 2, -h / 2), w, h, fill=False, edgecolor=color, lw=2.2, ls=styles[ratio]))
+        ax.plot([], [], color=color, lw=2.5, label=f"area {scale}²")
+    for ratio in ratios:
+        ax.plot([], [], color="black", lw=2, ls=styles[ratio], label=f"h : w = {ratio:g}")
+    w, h = 128 / math.sqrt(2), 128 * math.sqrt(2)
+    ax.annotate(f"{w:.1f} × {h:.1f}", xy=(w / 2, h / 2 - 10), xytext=(60, 260), fontsize=11, color=BLUE,
+                arrowprops={"arrowstyle": "->", "color": BLUE, "lw": 1.2})
+    ax.plot(0, 0, "o", color="black", ms=6)
+    ax.set_xlim(-380, 620)
+    ax.set_ylim(-380, 380)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (pixels from the anchor centre)")
+    ax.set_ylabel("y (pixels)")
+    ax.set_title("The 9 anchors at one position: 3 areas × 3 aspect ratios")
+    ax.legend(loc="center right", frameon=False, handlelength=2.2)
+    return fig
+
+
+def atrous_conv() -> Figure:
+    size, center = 9, 4
+    fig, axes = plt.subplots(1, 3, figsize=(WIDTH, 2.9))
+    for ax, rate in zip(axes, (1, 2, 3), strict=True):
+        taps = {(center + rate * di, center + rate * dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)}
+        span = 3 + 2 * (rate - 1)  # k + (k - 1)(r - 1)
+        low = center - (span - 1) / 2
+        ax.add_patch(Rectangle((low, low), span, span, facecolor=_tint(ORANGE, 0.25), edgecolor="none"))
+        for i, j in itertools.product(range(size), range(size)):
+            face = BLUE if (i, j) in taps else "none"
+            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=face, edgecolor=GREY, linewidth=0.8))
+        _blank(ax, (-0.1, size + 0.1), (-0.1, size + 0.1))
+        ax.set_title(f"rate {rate}: 9 taps\nspan {span}×{span}", fontsize=12)
+    fig.tight_layout(w_pad=0.8)
+    return fig
+
+
+def norm_axes() -> Figure:
+    samples, channels, groups = 4, 6, 3
+    palette = (BLUE, ORANGE, GREEN, PURPLE, SKY, RED, YELLOW, GREY)
+    schemes = (
+        ("Batch\nNorm", lambda n, c: c),
+        ("Layer\nNorm", lambda n, c: n),
+        ("Instance\nNorm", lambda n, c: n * channels + c),
+        (f"Group Norm\n({groups} groups)", lambda n, c: n * groups + c // (channels // groups)),
+    )
+    fig, axes = plt.subplots(1, 4, figsize=(WIDTH, 3.3))
+    for ax, (title, group_of) in zip(axes, schemes, strict=True):
+        for n, c in itertools.product(range(samples), range(channels)):
+            group = group_of(n, c)
+            color = palette[group % len(palette)]
+            ax.add_patch(Rectangle((n, channels - 1 - c), 1, 1, facecolor=_tint(color, 0.75), edgecolor="white", lw=2))
+        _blank(ax, (-0.05, samples + 0.05), (-0.05, channels + 0.05))
+        ax.set_title(title, fontsize=11.5)
+        ax.text(samples / 2, -0.35, "samples N →", ha="center", va="top", fontsize=11)
+    axes[0].text(-0.35, channels / 2, "channels C →", rotation=90, ha="right", va="center", fontsize=11)
+    fig.suptitle("One colour = one set of values sharing μ and σ\n(each square: a whole H×W map)", fontsize=12)
+    fig.tight_layout(w_pad=0.6)
+    return fig
+
+
+def he_init() -> Figure:
+    layers = np.arange(0, 31)
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.9))
+    for gain, color, label in ((1, BLUE, "Var(w) = 1/fan_in: ×0.5 a layer"), (2, GREEN, "He, 2/fan_in: ×1"),
+                               (3, RED, "3/fan_in: ×1.5 a layer")):
+        factor = gain / 2  # E[x²] of a ReLU layer's input = fan_in · Var(w) · E[x²] before / 2
+        ax.plot(layers, [factor ** int(layer) for layer in layers], color=color, label=label, marker="o", ms=3.5)
+    ax.set_yscale("log", base=10)
+    ax.set_xlim(0, 30)
+    ax.set_ylim(1e-10, 1e7)
+    ax.set_xlabel("layer")
+    ax.set_ylabel("mean square of activations")
+    ax.set_title("ReLU layers: signal size with depth, by init variance")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def window_attention_cost() -> Figure:
+    channels, window = 96, 7
+    sides = list(range(14, 113, 7))
+    full = [(4 * s * s * channels**2 + 2 * (s * s) ** 2 * channels) / 1e9 for s in sides]
+    windowed = [(4 * s * s * channels**2 + 2 * window**2 * s * s * channels) / 1e9 for s in sides]
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.9))
+    ax.plot(sides, full, color=RED, marker="o", ms=4, label="global self-attention: ∝ (hw)²")
+    ax.plot(sides, windowed, color=BLUE, marker="s", ms=4, label=f"{window}×{window} windows: ∝ hw")
+    at = sides.index(56)
+    ax.annotate(f"56×56: {full[at]:.1f} vs {windowed[at]:.2f} GFLOPs", xy=(56, full[at]), xytext=(60, 0.012),
+                fontsize=11, arrowprops={"arrowstyle": "->", "lw": 1.2})
+    ax.set_yscale("log", base=10)
+    ax.set_xlabel("feature map side h = w (tokens)")
+    ax.set_ylabel("GFLOPs per layer")
+    ax.set_title(f"One attention layer, C = {channels}")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def diffusion_schedule() -> Figure:
+    steps = 1000
+    alpha_bar, product = [], 1.0
+    for t in range(steps):
+        beta = 1e-4 + (0.02 - 1e-4) * t / (steps - 1)  # DDPM's linear schedule
+        product *= 1 - beta
+        alpha_bar.append(product)
+    t = np.arange(1, steps + 1)
+    signal = np.sqrt(alpha_bar)
+    noise = np.sqrt(1 - np.array(alpha_bar))
+    cross = int(np.argmax(signal <= noise)) + 1
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.8))
+    ax.plot(t, signal, color=BLUE, label=r"signal  $\sqrt{\bar\alpha_t}$")
+    ax.plot(t, noise, color=RED, label=r"noise  $\sqrt{1 - \bar\alpha_t}$")
+    ax.axvline(cross, color=GREY, ls="--", lw=1.5)
+    ax.text(cross + 15, 0.5, f"equal near t = {cross}", va="center", fontsize=11)
+    ax.text(steps, signal[-1] + 0.04, f"{signal[-1]:.4f}", ha="right", va="bottom", fontsize=11, color=BLUE)
+    ax.set_xlim(0, steps)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("step t")
+    ax.set_title(r"$x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1 - \bar\alpha_t}\,\epsilon$, linear β from $10^{-4}$ to 0.02")
+    ax.legend(loc="center right", frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+ROC_POSITIVES = (0.95, 0.9, 0.8, 0.75, 0.6, 0.55, 0.4, 0.3)
+ROC_NEGATIVES = (0.85, 0.7, 0.5, 0.45, 0.35, 0.25, 0.2, 0.1)
+
+
+def roc_curve() -> Figure:
+    ranked = sorted([(s, 1) for s in ROC_POSITIVES] + [(s, 0) for s in ROC_NEGATIVES], reverse=True)
+    tpr, fpr, tp, fp = [0.0], [0.0], 0, 0
+    for _, label in ranked:
+        tp, fp = tp + label, fp + 1 - label
+        tpr.append(tp / len(ROC_POSITIVES))
+        fpr.append(fp / len(ROC_NEGATIVES))
+    wins = sum(p > n for p in ROC_POSITIVES for n in ROC_NEGATIVES)
+    auc = Fraction(wins, len(ROC_POSITIVES) * len(ROC_NEGATIVES))
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.4))
+    ax.fill_between(fpr, tpr, step="post", color=BLUE, alpha=0.15)
+    ax.step(fpr, tpr, where="post", color=BLUE, lw=2.8, label=f"classifier: AUC = {auc.numerator}/{auc.denominator}"
+            f" ≈ {float(auc):.3f}")
+    ax.plot([0, 1], [0, 1], color=GREY, ls="--", lw=1.8, label="random: AUC = 0.5")
+    ax.set_xlim(0, 1.01)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("false positive rate  FP / (FP + TN)")
+    ax.set_ylabel("true positive rate  TP / (TP + FN)")
+    ax.set_title("ROC curve: 8 positives, 8 negatives")
+    ax.legend(loc="lower right", frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def _normal_pdf(x: float, mean: float, sd: float) -> float:
+    return math.exp(-0.5 * ((x - mean) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+
+
+def _em_1d(xs: list[float], means: list[float], sds: list[float], weights: list[float], rounds: int):
+    """EM for a 1-D Gaussian mixture, in plain Python sums: (means, sds, weights) after `rounds`."""
+    for _ in range(rounds):
+        dens = [[w * _normal_pdf(x, m, s) for m, s, w in zip(means, sds, weights)] for x in xs]
+        resp = [[d / math.fsum(row) for d in row] for row in dens]
+        counts = [math.fsum(r[k] for r in resp) for k in range(len(means))]
+        means = [math.fsum(r[k] * x for r, x in zip(resp, xs)) / counts[k] for k in range(len(means))]
+        sds = [math.sqrt(math.fsum(r[k] * (x - means[k]) ** 2 for r, x in zip(resp, xs)) / counts[k])
+               for k in range(len(means))]
+        weights = [c / len(xs) for c in counts]
+    return means, sds, weights
+
+
+def gmm_em() -> Figure:
+    rng = np.random.default_rng(5)
+    xs = [float(v) for v in np.concatenate([rng.normal(-1.5, 0.8, 120), rng.normal(2.0, 1.2, 180)])]
+    start = ([-0.5, 0.5], [1.0, 1.0], [0.5, 0.5])
+    fitted = _em_1d(xs, *start, rounds=40)
+    grid = np.linspace(-5, 6.5, 400)
+    fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 5.2), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    top, low = axes
+    top.hist(xs, bins=30, range=(-5, 6.5), density=True, color="#DDDDDD", edgecolor="white")
+    for title, (means, sds, weights), style in (("start", start, ":"), ("after 40 EM rounds", fitted, "-")):
+        for k, color in enumerate((BLUE, ORANGE)):
+            top.plot(grid, [weights[k] * _normal_pdf(g, means[k], sds[k]) for g in grid], color=color, ls=style,
+                     lw=2.4 if style == "-" else 1.8)
+        top.plot([], [], color="black", ls=style, label=title)
+    means, sds, weights = fitted
+    top.set_title(f"fit: μ = {means[0]:.2f}, {means[1]:.2f};  σ = {sds[0]:.2f}, {sds[1]:.2f};  "
+                  f"π = {weights[0]:.2f}, {weights[1]:.2f}", fontsize=11.5)
+    top.legend(loc="upper right", frameon=False)
+    top.set_ylabel("density")
+    dens = [[weights[k] * _normal_pdf(g, means[k], sds[k]) for k in range(2)] for g in grid]
+    low.plot(grid, [d[0] / (d[0] + d[1]) for d in dens], color=BLUE, label="component 1")
+    low.plot(grid, [d[1] / (d[0] + d[1]) for d in dens], color=ORANGE, label="component 2")
+    low.set_ylabel("responsibility")
+    low.set_ylim(-0.05, 1.05)
+    low.set_xlabel("x")
+    low.legend(loc="center right", frameon=False)
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    fig.tight_layout(h_pad=0.6)
+    return fig
+
+
+def _correlate3(image: np.ndarray, kernel: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """3×3 correlation over the valid region, as shifted sums (no matrix product)."""
+    h, w = image.shape
+    out = np.zeros((h - 2, w - 2))
+    for i, j in itertools.product(range(3), range(3)):
+        if kernel[i][j]:
+            out += kernel[i][j] * image[i:i + h - 2, j:j + w - 2]
+    return out
+
+
+def sobel_edges() -> Figure:
+    rows, cols = np.mgrid[0:48, 0:48]
+    image = np.full((48, 48), 0.15)
+    image[(rows >= 8) & (rows < 30) & (cols >= 6) & (cols < 24)] = 0.85       # a bright square
+    image[(rows - 30) ** 2 + (cols - 33) ** 2 < 100] = 0.55                   # a grey disc
+    gx = _correlate3(image, ((-1, 0, 1), (-2, 0, 2), (-1, 0, 1)))
+    gy = _correlate3(image, ((-1, -2, -1), (0, 0, 0), (1, 2, 1)))
+    magnitude = np.hypot(gx, gy)
+    panels = (("image", image[1:-1, 1:-1], "gray", (0, 1)), ("$G_x$ (vertical edges)", gx, "RdBu_r", (-3.4, 3.4)),
+              ("$G_y$ (horizontal edges)", gy, "RdBu_r", (-3.4, 3.4)), ("magnitude", magnitude, "magma", (0, 3.4)))
+    fig, axes = plt.subplots(2, 2, figsize=(WIDTH * 0.85, 5.6))
+    for ax, (title, data, cmap, (low, high)) in zip(axes.flat, panels, strict=True):
+        ax.imshow(data, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        ax.set_title(title, fontsize=12)
+        _no_ticks(ax)
+    fig.tight_layout(h_pad=0.8, w_pad=0.6)
     return fig
 
 
@@ -825,6 +1089,16 @@ FIGURES: dict[str, Callable[[], Figure]] = {
     "activation-functions.png": activation_functions,
     "gaussian-kernel.png": gaussian_kernel,
     "momentum.png": momentum,
+    "focal-loss.png": focal_loss,
+    "anchor-boxes.png": anchor_boxes,
+    "atrous-conv.png": atrous_conv,
+    "norm-axes.png": norm_axes,
+    "he-init.png": he_init,
+    "window-attention-cost.png": window_attention_cost,
+    "diffusion-schedule.png": diffusion_schedule,
+    "roc-curve.png": roc_curve,
+    "gmm-em.png": gmm_em,
+    "sobel-edges.png": sobel_edges,
 }
 
 
