@@ -2,7 +2,23 @@
 
 import sys
 
-from ankibuild.cli import main
+SETUP = ("[ .venv/.installed -nt pyproject.toml ] || { python3 -m venv .venv && .venv/bin/pip install -q -e . "
+         "&& touch .venv/.installed; } && .venv/bin/python build.py")
+
+
+def _not_set_up(problem: str) -> None:
+    """Exit with code 2 and the README's one-liner, instead of an import traceback."""
+    print(f"error: {problem}. Set up once, and build, from the project folder with:\n  {SETUP}", file=sys.stderr)
+    sys.exit(2)
+
+
+if sys.version_info < (3, 11):
+    _not_set_up(f"ankibuild needs Python 3.11 or later, and {sys.executable} is {sys.version.split()[0]}")
+try:
+    from ankibuild.cli import main
+except ModuleNotFoundError as missing:  # run without the project's virtual environment
+    _not_set_up(f"the module '{missing.name}' is not installed for {sys.executable}: ankibuild's dependencies "
+                "live in its virtual environment, .venv")
 
 if __name__ == "__main__":
     sys.exit(main())

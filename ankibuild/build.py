@@ -17,11 +17,11 @@ from pathlib import Path
 
 from . import __version__
 from .changelog import changes_since_release
-from .config import DeckSpec
+from .config import DeckSpec, build_time
 from .diagnostics import Reporter, display_path
 from .fetch import RemoteCache
 from .figures import DrawFailure, draw_figures
-from .files import replace_all
+from .files import journal_for, recover, replace_all
 from .identity import Draft, assign_identities
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
 from .manifest import Manifest, shipped_manifest
@@ -90,8 +90,11 @@ class DeckResult:
 
 def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> list[DeckResult]:
     """Compile every deck; write decks, manifests and lock only if no deck has an error."""
+    if options.write and options.outputs:
+        recover(journal_for(options.lock_path))  # an earlier build killed mid-commit: all old or all new
     lock = load_lock(options.lock_path, reporter)
-    now = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    epoch = build_time(os.environ)
+    now = int(time.time()) if epoch is None else epoch
     note_type = _note_type_entry(lock.note_type, now, options.lock_path, reporter)
     remote = RemoteCache(options.cache_dir / "remote", offline=options.offline)
     outputs: dict[Path, bytes] = {}
@@ -100,8 +103,10 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     next_id = max([now * 1000] + [note.note_id + 1 for notes in lock.decks.values() for note in notes.values()])
     generators = options.root / "generators"
     problems = run_generators(specs, generators, reporter)
+    limits = {id(figure): item.time_limit for items in problems.values() for item in items
+              for figure in item.problem.figures}
     figures = [figure for items in problems.values() for item in items for figure in item.problem.figures]
-    drawn = draw_figures(figures, options.cache_dir / "figures", generators, draw=options.write)
+    drawn = draw_figures(figures, options.cache_dir / "figures", generators, draw=options.write, limits=limits)
     texts = RenderCache.load(options.cache_dir / "practice-html.json")
     for spec in specs:
         mark = len(reporter.items)
@@ -129,7 +134,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     if options.write and options.outputs and not reporter.errors:
         outputs[options.lock_path] = new_lock.to_json().encode()
         outputs.update(options.extra_files)
-        replace_all(outputs)
+        replace_all(outputs, journal_for(options.lock_path))
     return results
 
 
@@ -195,7 +200,7 @@ def practice_notes(spec: DeckSpec, problems: list[Generated], drawn: dict[int, P
         numbers = sorted({item.index + 1 for item in items})
         more = f" (and {len(numbers) - 1} more)" if len(numbers) > 1 else ""
         reporter.error(failure.path, failure.line, f"generator '{items[0].family.name}' problem {numbers[0]}{more} "
-                                                   f"(seed {items[0].seed}): drawing a figure raised {failure.message}")
+                                                   f"(seed {items[0].seed}): drawing a figure {failure.message}")
     return notes
 
 

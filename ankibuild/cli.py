@@ -8,17 +8,21 @@ Exit codes: 0 built (warnings allowed), 1 content errors, 2 bad usage. Diagnosti
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from .build import BuildOptions, DeckResult, build
 from .changelog import report
 from .changes import compare
-from .config import DeckSpec, check_version, load_project
+from .config import DeckSpec, build_time, check_file_name, check_version, load_project
 from .diagnostics import Reporter, UsageError, display_path
 from .dist import manifests_to_compare
+from .files import WriteError
 from .push import Target, add_collection_commands, push, status
 from .release import release
 
@@ -27,13 +31,30 @@ COMMANDS = ("build", "check", "diff", "push", "release", "status")
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return _run(list(sys.argv[1:] if argv is None else argv))
     except BrokenPipeError:  # output piped into `head`: the files are written, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the commit is journaled, so the outputs are all old or all new
+        print("interrupted: the previous decks and lock are as they were (or, if the commit had begun, the "
+              "next build completes it)", file=sys.stderr)
+        return 130
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """A library's warning, in the build's own `path:line: warning: message` form."""
+    print(f"{filename}:{lineno}: warning: {message} ({category.__name__})", file=sys.stderr)
 
 
 def _run(args: list[str]) -> int:
+    if args and _mistyped_command(args[0]):
+        close = difflib.get_close_matches(args[0], COMMANDS, n=1)
+        print(f"{args[0]}: error: no such command, file or folder; the commands are {', '.join(COMMANDS)}"
+              + (f" (did you mean '{close[0]}'?)" if close else "") + f"; see {_prog()} --help", file=sys.stderr)
+        return 2
     if not args or args[0] not in COMMANDS + ("-h", "--help"):
         args.insert(0, "build")
     try:
@@ -52,41 +73,66 @@ def _run(args: list[str]) -> int:
                             getattr(parsed, "full_sync", None))
             return (push if parsed.command == "push" else status)(specs, options, reporter, target)
         if parsed.command == "release":
-            return release(specs, options, reporter, parsed.dry_run, int(os.environ.get("SOURCE_DATE_EPOCH")
-                                                                          or time.time()))
+            epoch = build_time(os.environ)
+            return release(specs, options, reporter, parsed.dry_run, int(time.time()) if epoch is None else epoch)
         results = build(specs, options, reporter)
-    except UsageError as err:
+    except (UsageError, WriteError) as err:  # bad usage, or outputs that cannot be written: nothing was
         print(err, file=sys.stderr)
         return 2
     reporter.print()
     return _summarise(parsed.command, results, reporter, options)
 
 
+def _mistyped_command(first: str) -> bool:
+    """Whether the first argument was meant as a command: a word that is no command, file or folder
+    (`python build.py bogus`), rather than the name of notes to build."""
+    return (first not in COMMANDS and not first.startswith("-") and not Path(first).exists()
+            and "." not in first and "/" not in first and os.sep not in first)
+
+
+def _prog() -> str:
+    """The command as the user typed it: `ankibuild` (the console script) or `python build.py`."""
+    return "ankibuild" if Path(sys.argv[0]).name == "ankibuild" else "python build.py"
+
+
+def _text(value: str) -> str:
+    """An option's value, which must not be empty (`--version ""` is a mistake, not the default)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
+
+
+def _path(value: str) -> Path:
+    return Path(_text(value))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python build.py",
+        prog=_prog(),
         description="Compile Markdown notes into versioned Anki decks (.apkg) with stable note ids.",
         epilog="With no command, builds every deck in decks.toml into dist/.")
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     building = argparse.ArgumentParser(add_help=False)
-    building.add_argument("files", nargs="*", type=Path, metavar="FILE", help="Markdown files (default: decks.toml)")
-    building.add_argument("--deck", help="deck name for FILE... (default: the first file's name)")
-    building.add_argument("--version", dest="deck_version", help="deck version for FILE... (default: 0.1.0)")
-    building.add_argument("--out", type=Path, help="output folder (default: dist/)")
-    building.add_argument("--lock", type=Path, help="lock file for FILE... (default: <first-file-name>.lock.json "
-                                                    "beside the first file)")
+    building.add_argument("files", nargs="*", type=_path, metavar="FILE", help="Markdown files (default: decks.toml)")
+    building.add_argument("--deck", type=_text, help="deck name for FILE... (default: the first file's name)")
+    building.add_argument("--version", type=_text, dest="deck_version",
+                          help="deck version for FILE... (default: 0.1.0)")
+    building.add_argument("--out", type=_path, help="output folder (default: dist/)")
+    building.add_argument("--lock", type=_path, help="lock file for FILE... (default: <first-file-name>.lock.json "
+                                                     "beside the first file)")
     building.add_argument("--offline", action="store_true", help="do not download remote images")
-    building.add_argument("--cache-dir", type=Path, help="where downloaded images are kept "
-                                                         "(default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
+    building.add_argument("--cache-dir", type=_path,
+                          help="where downloaded images, drawn figures and rendered practice problems are kept, "
+                               "all safe to delete (default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
     commands.add_parser("build", parents=[common, building], help="build decks (default command)",
                         description="Build the decks of decks.toml, or FILE... into one deck.")
     add_collection_commands(commands, parents=[common, building])
     check_cmd = commands.add_parser("check", parents=[common], help="report problems, write nothing",
                                     description="Parse and render notes and report problems; writes nothing "
                                                 "and downloads nothing.")
-    check_cmd.add_argument("files", nargs="*", type=Path, metavar="PATH",
+    check_cmd.add_argument("files", nargs="*", type=_path, metavar="PATH",
                            help="Markdown files or folders (default: the decks of decks.toml)")
     check_cmd.set_defaults(deck=None, deck_version=None, lock=None, out=None, offline=True, cache_dir=None)
     release_cmd = commands.add_parser(
@@ -104,8 +150,8 @@ def _parser() -> argparse.ArgumentParser:
                                    description="What changed between two versions: notes added, edited (with a word "
                                                "diff), moved, renamed and retired, by heading and file:line, and "
                                                "practice families; deck by deck.")
-    diff_cmd.add_argument("old", metavar="OLD", help="a .manifest.json, or a version of the decks.toml decks (0.2.0)")
-    diff_cmd.add_argument("new", metavar="NEW", help="the later version, the same way")
+    diff_cmd.add_argument("old", type=_text, metavar="OLD", help="a .manifest.json, or a version of the decks.toml decks (0.2.0)")
+    diff_cmd.add_argument("new", type=_text, metavar="NEW", help="the later version, the same way")
     return parser
 
 
@@ -122,7 +168,8 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     files = _markdown_files(parsed.files)
     if files:
         name = (parsed.deck or files[0].stem).strip()
-        spec = DeckSpec(name, check_version(parsed.deck_version or "0.1.0", "--version"), tuple(files))
+        spec = check_file_name(DeckSpec(name, check_version(parsed.deck_version or "0.1.0", "--version"),
+                                        tuple(files)), "--deck")
         root = _project_root(Path(os.path.commonpath([file.resolve().parent for file in files])))
         specs, out = [spec], parsed.out or cwd / "dist"
         # named after the first file, not the deck, so that renaming the deck keeps its notes
@@ -139,8 +186,20 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
     write = parsed.command in ("build", "push", "status", "release")
     outputs = parsed.command in ("build", "release") or (parsed.command == "push" and not parsed.dry_run)
+    if write:
+        _check_writable(cache)
     return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
                                offline=parsed.offline, write=write, outputs=outputs)
+
+
+def _check_writable(cache: Path) -> None:
+    """The cache must take files (figures are drawn into it); say so before the build starts."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=cache).close()
+    except OSError as err:
+        raise UsageError(f"{cache}: error: the cache folder cannot be written ({err.strerror or err}); "
+                         "choose another with --cache-dir or XDG_CACHE_HOME") from None
 
 
 def _project_root(folder: Path) -> Path:

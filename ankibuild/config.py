@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -10,6 +11,9 @@ from pathlib import Path
 from .diagnostics import UsageError
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
+MAX_FILE_NAME_BYTES = 255 - len(".x.12345678.tmp")  # most file systems' limit, less what staging adds
+MAX_TIME_LIMIT = 600
+LATEST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC: note ids (ms) and mtimes stay far inside SQLite's range
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class PracticeSpec:
     generator: str
     count: int
     seed: int
+    time_limit: float = 5.0  # seconds per problem, and per figure: a generator stuck in a loop stops here
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,28 @@ def check_version(version: str, where: str) -> str:
     return version
 
 
+def check_file_name(spec: DeckSpec, where: str) -> DeckSpec:
+    """The deck's files are named after it: refuse a name too long for a file name."""
+    longest = f"{spec.slug}-{spec.version}.manifest.json"
+    if len(longest.encode()) > MAX_FILE_NAME_BYTES:
+        raise UsageError(f"{where}: error: deck name '{spec.name[:40]}…' with version {spec.version[:20]} is too long "
+                         f"to name its files ({len(longest.encode())} bytes, at most {MAX_FILE_NAME_BYTES}); "
+                         "shorten it")
+    return spec
+
+
+def build_time(environ: dict[str, str] | os._Environ[str]) -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org): the time new and changed notes get, if set."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit() and int(value) <= LATEST_EPOCH):
+        raise UsageError(f"SOURCE_DATE_EPOCH: error: '{value[:40]}' is not a time; set it to whole seconds since "
+                         f"1970-01-01 UTC (0 to {LATEST_EPOCH}), e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), "
+                         "or unset it")
+    return int(value)
+
+
 def load_project(path: Path) -> Project:
     """Read decks.toml; every mistake is a UsageError naming the file and what to write instead."""
     if not path.is_file():
@@ -63,6 +90,12 @@ def load_project(path: Path) -> Project:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"{path}: error: {err}") from None
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[:err.start].count(b"\n") + 1
+        raise UsageError(f"{path}:{line}: error: not UTF-8 text (byte 0x{err.object[err.start]:02x}); "
+                         "save the file as UTF-8") from None
+    except OSError as err:
+        raise UsageError(f"{path}: error: cannot read the file ({err.strerror or err})") from None
     root = path.parent
     for key in ("lock", "out"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
@@ -107,18 +140,20 @@ def _deck(entry: object, index: int, root: Path, path: Path) -> DeckSpec:
             raise UsageError(f"{where}: error: source '{pattern}' matches no file")
         sources.extend(p for p in matched if p not in sources)
     practice = _practice(entry.get("practice", []), root, where)
-    return DeckSpec(name.strip(), check_version(version, where), tuple(sources), tuple(tags), practice)
+    return check_file_name(DeckSpec(name.strip(), check_version(version, where), tuple(sources), tuple(tags),
+                                    practice), where)
 
 
 def _practice(entries: object, root: Path, where: str) -> tuple[PracticeSpec, ...]:
     """The deck's `[[deck.practice]]` tables: generator, count, seed."""
-    example = 'e.g. [[deck.practice]] with generator = "iou", count = 40, seed = 1'
+    example = 'e.g. [[deck.practice]] with generator = "iou", count = 40, seed = 1 (and time_limit = 5, optional)'
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise UsageError(f"{where}: error: practice must be a list of tables, {example}")
     specs: list[PracticeSpec] = []
     for entry in entries:
-        unknown = set(entry) - {"generator", "count", "seed"}
+        unknown = set(entry) - {"generator", "count", "seed", "time_limit"}
         generator, count, seed = entry.get("generator"), entry.get("count"), entry.get("seed")
+        time_limit = entry.get("time_limit", 5)
         if unknown:
             raise UsageError(f"{where}: error: unknown practice key(s) {', '.join(sorted(unknown))}; {example}")
         if not isinstance(generator, str) or not generator.isidentifier() or generator.startswith("_"):
@@ -130,7 +165,10 @@ def _practice(entries: object, root: Path, where: str) -> tuple[PracticeSpec, ..
             if type(value) is not int or not 0 <= value <= limit:
                 raise UsageError(f"{where}: error: practice '{generator}': {key} must be a whole number "
                                  f"from 0 to {limit}, {example}")
+        if type(time_limit) not in (int, float) or not 0 < time_limit <= MAX_TIME_LIMIT:
+            raise UsageError(f"{where}: error: practice '{generator}': time_limit must be a number of seconds "
+                             f"above 0 and at most {MAX_TIME_LIMIT}, e.g. time_limit = 5")
         if any(spec.generator == generator for spec in specs):
             raise UsageError(f"{where}: error: generator '{generator}' is listed twice; give it one count")
-        specs.append(PracticeSpec(generator, count, seed))
+        specs.append(PracticeSpec(generator, count, seed, float(time_limit)))
     return tuple(specs)

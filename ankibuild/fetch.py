@@ -130,7 +130,7 @@ class RemoteCache:
         data, content_type = self._download(url)
         if not data:
             raise FetchError("empty response")
-        extension = _sniff(data)
+        extension = sniff(data)
         if extension is None:
             raise FetchError(f"not an image ({content_type})")
         path = self.directory / f"{key}.{extension}"
@@ -146,6 +146,7 @@ class RemoteCache:
                 if response.length is not None and response.length > self.max_bytes:
                     raise FetchError(f"larger than {_size(self.max_bytes)}")
                 content_type = response.headers.get("Content-Type", "no Content-Type")
+                announced = response.length  # Content-Length, if the server sent one
                 chunks: list[bytes] = []
                 received = 0
                 # read1 returns after each network read, so a server trickling bytes just
@@ -157,6 +158,8 @@ class RemoteCache:
                     if time.monotonic() > deadline:
                         raise FetchError(f"took longer than {2 * self.timeout:g} s")
                     chunks.append(chunk)
+                if announced is not None and received < announced:  # http.client returns a short body
+                    raise FetchError(f"connection closed after {received} of {announced} bytes")
         except urllib.error.HTTPError as error:
             error.close()
             raise FetchError(f"HTTP {error.code}") from None
@@ -194,7 +197,7 @@ class RemoteCache:
             raise FetchError(f"cannot write cache: {error}") from None
 
 
-def _sniff(data: bytes) -> str | None:
+def sniff(data: bytes) -> str | None:
     """The image format by magic number, or None; a server's Content-Type is often wrong."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .practice import PACKAGE, describe, open_package, raised_at
+from .diagnostics import display_path
+from .practice import PACKAGE, open_package, raised_at
+from .sandbox import run_fenced
 from .problem import Figure
 
 DPI = 100  # a 4-inch figure is 400 px: the width of a phone screen in CSS pixels
@@ -78,6 +80,7 @@ class Drawing:
     function: str
     args: dict[str, Any]
     size: tuple[float, float]
+    time_limit: float = 5.0  # seconds; not part of the key: it changes no pixel
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,10 @@ class DrawFailure:
     message: str
 
 
-def drawings(figures: list[Figure]) -> list[Drawing]:
-    """The Drawing of each generator Figure; its key changes with the args, the size, the source of
-    the generator module and its private helpers, this module, and matplotlib's version."""
+def drawings(figures: list[Figure], limits: dict[int, float] | None = None) -> list[Drawing]:
+    """The Drawing of each generator Figure (with its time limit, by id() of the figure); its key
+    changes with the args, the size, the source of the generator module and its private helpers,
+    this module, and matplotlib's version."""
     shared = hashlib.sha256(f"{DPI} {importlib.metadata.version('matplotlib')}".encode())
     shared.update(Path(__file__).read_bytes())
     digests: dict[str, bytes] = {}
@@ -106,15 +110,17 @@ def drawings(figures: list[Figure]) -> list[Drawing]:
             digests[name] = digest.digest()
         content = json.dumps([figure.draw.__qualname__, figure.args, list(figure.size)], sort_keys=True)
         key = hashlib.sha256(digests[name] + content.encode()).hexdigest()[:32]
-        result.append(Drawing(key, name, figure.draw.__qualname__, figure.args, figure.size))
+        result.append(Drawing(key, name, figure.draw.__qualname__, figure.args, figure.size,
+                              (limits or {}).get(id(figure), 5.0)))
     return result
 
 
-def draw_figures(figures: list[Figure], cache: Path, generators: Path,
-                 draw: bool = True) -> dict[int, Path | DrawFailure]:
+def draw_figures(figures: list[Figure], cache: Path, generators: Path, draw: bool = True,
+                 limits: dict[int, float] | None = None) -> dict[int, Path | DrawFailure]:
     """Each figure's PNG file (or why it failed), by id() of the figure; with `draw` False, only
-    those already in the cache (`check` draws nothing)."""
-    items = drawings(figures)
+    those already in the cache (`check` draws nothing). Each drawing must finish within its time
+    limit (`limits`, seconds by id() of the figure; 5 s if not given)."""
+    items = drawings(figures, limits)
     outcomes = draw_all(items, cache, generators, draw)
     return {id(figure): outcomes[item.key] for figure, item in zip(figures, items) if item.key in outcomes}
 
@@ -162,14 +168,28 @@ def _start_worker(generators: Path) -> None:
 
 
 def _draw(job: tuple[Drawing, Path]) -> Path | DrawFailure:
+    """Draw one figure, fenced (see sandbox.py): whatever the draw function does is a DrawFailure,
+    never a crash or a hang of the build. What it prints is dropped."""
     item, cache = job
-    try:
-        function = getattr(importlib.import_module(item.module), item.function)
-        data = render_png(function, item.args, item.size)
-    except Exception as err:  # the user's draw function: report it, never crash the build
-        return DrawFailure(*raised_at(err, Path(sys.modules[item.module].__file__)), describe(err))
+    import matplotlib.figure  # noqa: F401 - loaded (and its font cache written) outside the fence
+    import matplotlib.font_manager  # noqa: F401
+    function = getattr(importlib.import_module(item.module), item.function)
+    outcome = run_fenced(render_png, function, item.args, item.size, limit=item.time_limit)
+    module_file = Path(sys.modules[item.module].__file__)
+    if outcome.forbidden:
+        return DrawFailure(display_path(module_file, Path.cwd()), 0, f"tried to {outcome.forbidden[0]}, "
+                           "which a draw function may not (see README, 'Writing a generator')")
+    if outcome.failure:
+        where = raised_at(outcome.error, module_file) if not outcome.failure.startswith("timed out") \
+            else (display_path(module_file, Path.cwd()), 0)
+        return DrawFailure(*where, outcome.failure)
+    data = outcome.value
     path = cache / f"{item.key}.png"
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as err:  # a full disk: the figure is not lost for want of a cache
+        return DrawFailure(str(cache), 0, f"could not be cached ({err.strerror or err}); free space, or choose "
+                                          "another --cache-dir")
     return path

@@ -69,33 +69,80 @@ class Lock:
 
 
 def load_lock(path: Path, reporter: Reporter) -> Lock:
-    """The lock at `path`; an empty one when the file does not exist yet."""
+    """The lock at `path`, checked (an empty one when the file does not exist yet): a hand-edited or
+    badly merged lock must fail with a message, never deep in the build or in a broken deck."""
     if not path.exists():
         return Lock()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"format {data.get('format') if isinstance(data, dict) else None!r}, expected {FORMAT}")
         note_type = data.get("note_type")
-        return Lock(
-            note_type=LockedNoteType(**{**note_type, "fields": tuple(note_type["fields"])}) if note_type else None,
-            decks={deck: {key: _locked_note(note) for key, note in notes.items()}
+        lock = Lock(
+            note_type=_locked_note_type(note_type) if note_type is not None else None,
+            decks={_text(deck, "deck name"): {_text(key, "note key"): _locked_note(note) for key, note in notes.items()}
                    for deck, notes in data.get("decks", {}).items()},
-            retired={str(guid): str(key) for guid, key in data.get("retired", {}).items()},
+            retired={_text(guid, "retired GUID"): _text(key, "retired key")
+                     for guid, key in data.get("retired", {}).items()},
         )
+        _check_unique(lock)
+        return lock
     except json.JSONDecodeError as err:
         reporter.error(path, err.lineno, f"lock file is not valid JSON ({err.msg}); restore it from version control")
+    except UnicodeDecodeError:
+        reporter.error(path, 0, "lock file is not UTF-8 text; restore it from version control")
+    except OSError as err:
+        reporter.error(path, 0, f"cannot read the lock file ({err.strerror or err})")
     except (TypeError, ValueError, KeyError, AttributeError) as err:
         reporter.error(path, 0, f"lock file is damaged ({err}); restore it from version control")
     return Lock()
 
 
+MAX_ID = 2**63 - 1  # Anki stores ids and mtimes as SQLite integers: signed 64 bits
+
+
+def _locked_note_type(data: dict) -> LockedNoteType:
+    note_type = LockedNoteType(**{**data, "fields": tuple(data["fields"])})
+    _check_types(note_type, (("id", int), ("name", str), ("design", str), ("mtime", int)), "note_type")
+    if not all(isinstance(name, str) for name in note_type.fields):
+        raise ValueError(f"note_type fields {list(note_type.fields)!r} is not a list of strings")
+    return note_type
+
+
 def _locked_note(data: dict) -> LockedNote:
-    """One note's entry, checked: a hand-edited lock must fail with a message, not deep in the build."""
+    """One note's entry, checked."""
     note = LockedNote(**{**data, "heading": tuple(data.get("heading", ()))})
-    for name, kind in (("guid", str), ("note_id", int), ("mtime", int), ("fields_hash", str), ("body_hash", str)):
-        if not isinstance(getattr(note, name), kind):
-            raise ValueError(f"{name} {getattr(note, name)!r} is not a{'n' if kind is int else ''} {kind.__name__}")
+    _check_types(note, (("guid", str), ("note_id", int), ("mtime", int), ("fields_hash", str), ("body_hash", str)))
+    if not note.guid:
+        raise ValueError("a guid is empty")
     if not all(isinstance(part, str) for part in note.heading):
         raise ValueError(f"heading {note.heading!r} is not a list of strings")
     return note
+
+
+def _check_types(record: object, expected: tuple[tuple[str, type], ...], prefix: str = "") -> None:
+    for name, kind in expected:
+        value = getattr(record, name)
+        label = f"{prefix} {name}".strip()
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ValueError(f"{label} {value!r} is not a{'n' if kind is int else ''} {kind.__name__}")
+        if kind is int and not 0 < value <= MAX_ID:
+            raise ValueError(f"{label} {value} is out of range (1 to 2**63-1)")
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} {value!r} is not a string")
+    return value
+
+
+def _check_unique(lock: Lock) -> None:
+    """Two notes with one GUID or one note id would be one note in Anki: the import would merge them,
+    or fail on the database's unique constraint."""
+    seen: dict[tuple[str, object], str] = {}
+    for deck, notes in sorted(lock.decks.items()):
+        for key, note in sorted(notes.items()):
+            for kind, value in (("guid", note.guid), ("note_id", note.note_id)):
+                other = seen.setdefault((kind, value), f"'{key}' in deck '{deck}'")
+                if other != f"'{key}' in deck '{deck}'":
+                    raise ValueError(f"notes {other} and '{key}' in deck '{deck}' share the {kind} {value}")

@@ -90,12 +90,18 @@ def shipped_manifest(spec: DeckSpec, packed: list[PackedNote], media: list[str],
 
 
 def read_manifest(text: str) -> Manifest:
-    """A manifest of any format; raises ValueError (or KeyError, TypeError) when it is not one."""
+    """A manifest of any format; raises ValueError (or KeyError, TypeError) saying what is wrong when it
+    is not one: a hand-edited manifest must give a message, not a crash in the comparison."""
     data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("expected a JSON object")
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str) or not isinstance(data.get("notes"), list):
+        raise ValueError("expected an object with a version (a string) and notes (a list)")
     deck = str(data["deck"])
-    notes = tuple(_note(note, deck) for note in data["notes"])
+    notes = tuple(_note(_checked(note, position), deck) for position, note in enumerate(data["notes"], start=1))
+    seen: set[str] = set()
+    for position, note in enumerate(notes, start=1):
+        if note.guid in seen:
+            raise ValueError(f"note {position}: guid {note.guid} is listed twice")
+        seen.add(note.guid)
     note_type = data.get("note_type")
     practice = data.get("practice")
     if practice is None:  # format 1: the families from the problems' keys
@@ -109,6 +115,22 @@ def read_manifest(text: str) -> Manifest:
                     note_type and ManifestNoteType(int(note_type["id"]), str(note_type["name"]),
                                                    tuple(note_type["fields"]), str(note_type["design"])),
                     tuple(ManifestFamily(**family) for family in practice))
+
+
+def _checked(data: object, position: int) -> dict:
+    """One note's entry, with the fields a manifest has and each of the right type."""
+    required, optional = {"guid", "key", "hash", "source", "deck"}, {"heading", "text"}
+    if not isinstance(data, dict) or not required <= set(data) <= required | optional:
+        raise ValueError(f"note {position} must have {', '.join(sorted(required))} (and may have heading, text)")
+    wrong = [name for name in sorted(required) if not isinstance(data[name], str)]
+    if "text" in data and not isinstance(data["text"], str):
+        wrong.append("text")
+    if wrong:
+        raise ValueError(f"note {position}: {wrong[0]} must be a string, not {type(data[wrong[0]]).__name__}")
+    heading = data.get("heading", [])
+    if not isinstance(heading, list) or not all(isinstance(part, str) for part in heading):
+        raise ValueError(f"note {position}: heading must be a list of strings")
+    return data
 
 
 def _note(data: dict, deck: str) -> ManifestNote:

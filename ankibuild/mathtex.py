@@ -35,6 +35,8 @@ BACKTICKS = re.compile(r"`+")
 LINE_BREAK = re.compile(r"<br\s*/?>|<wbr\s*/?>", re.IGNORECASE)
 LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
 OPENING_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
+TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 MATHJAX_SKIPPED = {"script", "noscript", "style", "textarea", "pre", "code"}  # MathJax's skipHtmlTags
 
 
@@ -45,7 +47,7 @@ class Formula:
     delimiter: str  # "$", "$$", "\\(" or "\\["
 
     def html(self, paragraph_of_its_own: bool) -> str:
-        display = self.delimiter in ("$$", "\\[") or (self.delimiter == "$" and paragraph_of_its_own)
+        display = self.delimiter == "\\[" or (self.delimiter in ("$", "$$") and paragraph_of_its_own)
         body = html.escape(self.latex, quote=False)
         return f"\\[{body}\\]" if display else f"\\({body}\\)"
 
@@ -63,7 +65,8 @@ class MaskedText:
         return self.text.split("\n")
 
     def restore(self, rendered: str) -> str:
-        """Replace tokens in rendered HTML; a paragraph holding only a `$` formula becomes display math."""
+        """Replace tokens in rendered HTML; a paragraph holding only a `$` or `$$` formula becomes
+        display math (as in kramdown: `$$…$$` inside a sentence is inline)."""
         def paragraph(match: re.Match[str]) -> str:
             return "<p>" + self.formulas[int(match.group(1))].html(True) + "</p>"
 
@@ -148,11 +151,17 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
             start = i + len(delimiter)
             end = scan.closing(start, delimiter)
             if end is None or end == start:
-                reporter.warning(path, line_at(i), f"'{delimiter}' has no closing '{delimiter}' in its paragraph; "
+                where = "table cell" if scan.in_table(i) else "paragraph"
+                reporter.warning(path, line_at(i), f"'{delimiter}' has no closing '{delimiter}' in its {where}; "
                                                    "write \\$ for a literal dollar sign")
                 i = keep(i, start)
                 continue
-            out.append(_token(masked, _as_mathjax_reads(text[start:end]), line_at(i), delimiter, path, reporter))
+            latex = _as_mathjax_reads(text[start:end])
+            if delimiter == "$" and text[end + 1:end + 2].isdigit():
+                reporter.warning(path, line_at(i), f"'${latex if len(latex) <= 40 else _clip(latex)}$' looks like two "
+                                                   "prices, not a formula (a digit follows "
+                                                   "its closing '$'); write \\$ for a dollar sign, as in \\$5")
+            out.append(_token(masked, latex, line_at(i), delimiter, path, reporter))
             i = end + len(delimiter)
         else:
             i = keep(i, i + 1)
@@ -174,10 +183,25 @@ class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
         self.paragraph_ends = [m.start() for m in BLANK_LINE.finditer(text)] + [len(text)]
+        self.rows = _table_rows(text)  # (start, end) of each line that is a table row, in order
         self.failed: dict[str, int] = {}  # what was searched for -> position before which it is absent
 
     def paragraph_end(self, start: int) -> int:
         return self.paragraph_ends[bisect.bisect_left(self.paragraph_ends, start)]
+
+    def in_table(self, position: int) -> tuple[int, int] | None:
+        """The table row holding `position`, if any."""
+        index = bisect.bisect_right(self.rows, (position, len(self.text) + 1)) - 1
+        return self.rows[index] if index >= 0 and self.rows[index][0] <= position <= self.rows[index][1] else None
+
+    def limit(self, start: int) -> int:
+        """How far a formula starting at `start` may reach: the end of its paragraph or, in a table,
+        of its cell (an unescaped `|` or the row's end), since MathJax sees each cell apart."""
+        row = self.in_table(start)
+        if row is None:
+            return self.paragraph_end(start)
+        pipe = UNESCAPED_PIPE.search(self.text, start, row[1])
+        return pipe.start() if pipe else row[1]
 
     def closing(self, start: int, closer: str) -> int | None:
         """The first unescaped `closer` after `start` in its paragraph; as in MathJax, a formula does
@@ -185,7 +209,7 @@ class _Scan:
         if start <= self.failed.get(closer, -1):
             return None
         text, i = self.text, start
-        limit = self.paragraph_end(start)
+        limit = self.limit(start)
         while i < limit:
             if text.startswith(closer, i):
                 return i
@@ -233,6 +257,30 @@ class _Scan:
             self.failed[closer] = len(self.text)
             return markup.end()
         return found.end()
+
+
+def _table_rows(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines of GFM tables: a header row, a delimiter row (`|---|:--:|`), then the
+    rows up to a blank line."""
+    if "|" not in text:
+        return []
+    lines, start = [], 0
+    for line in text.split("\n"):
+        lines.append((start, start + len(line)))
+        start += len(line) + 1
+    rows: list[tuple[int, int]] = []
+    index = 1
+    while index < len(lines):
+        header, delimiter = (text[a:b] for a, b in lines[index - 1:index + 1])
+        if "|" in header and TABLE_DELIMITER.match(delimiter):
+            end = index + 1
+            while end < len(lines) and text[lines[end][0]:lines[end][1]].strip():
+                end += 1
+            rows += lines[index - 1:end]
+            index = end + 1
+        else:
+            index += 1
+    return rows
 
 
 def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str, reporter: Reporter) -> str:

@@ -15,11 +15,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Reporter
-from .fetch import FetchError, RemoteCache
+from .fetch import FetchError, RemoteCache, sniff
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif"}
 MAX_MEDIA_BYTES = 100 * 2**20  # AnkiWeb media sync skips larger files
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+# What makes an SVG more than a picture: scripts, event handlers, embedded documents, entity tricks.
+SVG_ACTIVE = re.compile(rb"<\s*(?:script|foreignobject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:|<!entity",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class MediaStore:
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https"):
             return self._remote(src, where)
+        if scheme == "file":
+            self.reporter.error(where.display, where.line, f"image '{src[:60]}': file: URLs are not allowed (a card "
+                                                           "cannot read your disk, and nothing was read); write the "
+                                                           "path relative to the note, e.g. ![plot](images/plot.png)")
+            return None
         if scheme and len(scheme) > 1:
             self.reporter.error(where.display, where.line, f"image '{src[:60]}' uses the unsupported scheme "
                                                            f"'{scheme}:'; save the image as a file next to the note")
@@ -105,10 +113,12 @@ class MediaStore:
     def _add(self, path: Path, extension: str, where: Where, key: str | None = None) -> str | None:
         if path in self._names:
             return self._names[path]
-        if extension not in IMAGE_EXTENSIONS:
-            self.reporter.warning(where.display, where.line,
-                                  f"'{path.name}' is not an image type Anki shows ({', '.join(sorted(IMAGE_EXTENSIONS))})")
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if 0 < size <= MAX_MEDIA_BYTES else b""
+        except OSError as err:
+            self.reporter.error(where.display, where.line, f"image '{path.name}' cannot be read ({err.strerror or err})")
+            return None
         if size == 0:
             self.reporter.error(where.display, where.line, f"image '{path.name}' is empty; Anki never syncs empty files")
             return None
@@ -116,8 +126,23 @@ class MediaStore:
             self.reporter.error(where.display, where.line,
                                 f"image '{path.name}' is over 100 MiB; AnkiWeb will not sync it to a phone")
             return None
-        digest = key or hashlib.sha256(path.read_bytes()).hexdigest()
-        name = f"{digest[:20]}.{'jpg' if extension == 'jpeg' else extension}"
+        kind = sniff(data)
+        if extension not in IMAGE_EXTENSIONS or kind is None:
+            what = (f"is not an image type Anki shows ({', '.join(sorted(IMAGE_EXTENSIONS))})"
+                    if extension not in IMAGE_EXTENSIONS else
+                    f"is not an image: its bytes are no {extension.upper()} (nor PNG, JPEG, GIF, WebP, BMP, AVIF, SVG)")
+            self.reporter.warning(where.display, where.line, f"'{path.name}' {what}; it is not packed, "
+                                                             "and the card shows its alt text")
+            return None
+        active = SVG_ACTIVE.search(data) if kind == "svg" else None
+        if active:
+            self.reporter.warning(where.display, where.line,
+                                  f"SVG '{path.name}' holds '{active.group(0).decode(errors='replace').strip()}', which "
+                                  "could run in a card; it is not packed, and the card shows its alt text. Remove "
+                                  "scripts and on... attributes from the SVG")
+            return None
+        digest = key or hashlib.sha256(data).hexdigest()
+        name = f"{digest[:20]}.{kind}"  # named by what the bytes are: a PNG saved as .jpg is packed as .png
         self.files[name] = path
         self._names[path] = name
         return name

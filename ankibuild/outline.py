@@ -9,6 +9,7 @@ links, kramdown attribute lines) are removed before deciding whether a heading h
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .commonmark import LINK_DEFINITION
@@ -43,10 +44,11 @@ class SourceCard:
 @dataclass
 class _Section:
     level: int
-    title: str
+    title: str  # in Unicode NFC: "Café" typed with a combining accent is the same key as with "é"
     explicit_id: str | None
     line: int
     lines: list[str]
+    written: str = ""  # the heading as typed
 
 
 def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
@@ -63,8 +65,10 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
         closer, in_code = track_code(closer, line)
         heading = None if in_code else HEADING.match(line)
         if heading:
-            title, explicit_id = _split_explicit_id(_without_closing_hashes((heading.group(2) or "").strip()))
-            sections.append(_Section(len(heading.group(1)), title, explicit_id or ids_below.get(number), number, []))
+            written_title = _without_closing_hashes((heading.group(2) or "").strip())
+            title, explicit_id = _split_explicit_id(unicodedata.normalize("NFC", written_title))
+            sections.append(_Section(len(heading.group(1)), title, explicit_id or ids_below.get(number), number, [],
+                                     written_title))
         else:
             (sections[-1].lines if sections else preamble).append(line)
     if closer is not None:
@@ -75,6 +79,7 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
         first = next(i for i, line in enumerate(preamble, start=1) if line.strip())
         reporter.warning(path, first, "text before the first heading belongs to no card; put it under a heading")
 
+    _warn_lookalikes(sections, path, reporter)
     title_section = _document_title(sections, written)
     cards: list[SourceCard] = []
     stack: list[_Section] = []
@@ -95,6 +100,18 @@ def split_cards(text: str, path: str, reporter: Reporter) -> list[SourceCard]:
             reporter.warning(path, section.line,
                              f"empty heading \"{section.title}\" makes no card; write its answer below it")
     return cards
+
+
+def _warn_lookalikes(sections: list[_Section], path: str, reporter: Reporter) -> None:
+    """Headings that differ only in how their letters are encoded (NFC "é" or "e" + combining accent)
+    look the same and are read as the same text: say so, as the cause of the duplicate key that follows."""
+    seen: dict[str, _Section] = {}
+    for section in sections:
+        other = seen.setdefault(section.title, section)
+        if other.written != section.written:
+            reporter.warning(path, section.line, f"heading '{section.title}' looks the same as the one at line "
+                                                 f"{other.line} but is encoded differently (Unicode NFC vs NFD); "
+                                                 "both are read as the same text. Retype one of them")
 
 
 def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> tuple[list[str], dict[int, str]]:

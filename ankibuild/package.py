@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import sqlite3
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +55,13 @@ def package_bytes(notes: list[PackedNote], descriptions: dict[str, str], media: 
     connection = sqlite3.connect(":memory:")
     cursor = connection.cursor()
     genanki.Package(decks).write_to_db(cursor, note_type_mtime, iter(()))
-    for note in notes:
-        genanki_note = genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid)
-        genanki_note.write_to_db(cursor, note.mtime, deck_id(note.deck), iter((note.note_id, note.note_id)))
+    with warnings.catch_warnings():
+        # Fields are sanitized HTML (nh3 escapes all text); genanki's tag pattern misreads valid tags
+        # with a hyphen (MathML's <annotation-xml>) or a line break after the name.
+        warnings.filterwarnings("ignore", message="Field contained the following invalid HTML tags", module="genanki")
+        for note in notes:
+            genanki_note = genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid)
+            genanki_note.write_to_db(cursor, note.mtime, deck_id(note.deck), iter((note.note_id, note.note_id)))
     connection.commit()
     collection = bytearray(connection.serialize())
     connection.close()

@@ -26,6 +26,7 @@ import numpy as np
 from .config import DeckSpec
 from .diagnostics import Reporter, display_path
 from .problem import Figure, Problem
+from .sandbox import Outcome, clip, run_fenced
 
 PACKAGE = "ankibuild_generators"  # the name `generators/` is imported under: never shadows a user's package
 MAX_FIGURE_INCHES = 12.0
@@ -49,6 +50,7 @@ class Generated:
     seed: int
     index: int
     problem: Problem
+    time_limit: float  # seconds, for drawing its figures too
 
 
 def rng_for(seed: int, family: str, index: int) -> np.random.Generator:
@@ -56,15 +58,14 @@ def rng_for(seed: int, family: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(family.encode()), index])
 
 
-def load_family(directory: Path, name: str, reporter: Reporter) -> Family | None:
+def load_family(directory: Path, name: str, reporter: Reporter, time_limit: float = 5.0) -> Family | None:
     """Import `directory/name.py` from the package opened by open_package; report why it cannot be used."""
     path = directory / f"{name}.py"
     display = display_path(path, Path.cwd())
-    try:
-        module = importlib.import_module(f"{PACKAGE}.{name}")
-    except Exception as err:  # the user's code: any exception is a report, not a crash
-        reporter.error(*raised_at(err, path), f"cannot load generator '{name}': {describe(err)}")
+    loaded = run_fenced(importlib.import_module, f"{PACKAGE}.{name}", limit=time_limit)
+    if not _fine(loaded, path, f"loading generator '{name}'", reporter):
         return None
+    module = loaded.value
     title, generate = getattr(module, "TITLE", None), getattr(module, "generate", None)
     if not isinstance(title, str) or not title.strip() or "::" in title:
         reporter.error(display, 0, f"generator '{name}' needs TITLE = \"...\": the subdeck name (no '::')")
@@ -83,24 +84,27 @@ def run_generators(specs: list[DeckSpec], directory: Path, reporter: Reporter) -
     for spec in specs:
         problems[spec.name] = []
         for practice in spec.practice:
-            family = load_family(directory, practice.generator, reporter)
+            family = load_family(directory, practice.generator, reporter, practice.time_limit)
             if family is not None:
-                problems[spec.name] += generate_all(family, practice.seed, practice.count, reporter)
+                problems[spec.name] += generate_all(family, practice.seed, practice.count, reporter,
+                                                    practice.time_limit)
     return problems
 
 
-def generate_all(family: Family, seed: int, count: int, reporter: Reporter) -> list[Generated]:
-    """Problems 0..count-1, each made twice to catch hidden randomness; stops at the first failure."""
+def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
+                 time_limit: float = 5.0) -> list[Generated]:
+    """Problems 0..count-1, each made twice, the second time in another world (clock, global random
+    state) to catch hidden randomness; each run fenced and within the time limit. Stops at the first
+    failure."""
     display = display_path(family.path, Path.cwd())
     problems: list[Generated] = []
     for index in range(count):
         where = f"generator '{family.name}' problem {index + 1} (seed {seed})"
-        try:
-            first = family.module.generate(rng_for(seed, family.name, index))
-            second = family.module.generate(rng_for(seed, family.name, index))
-        except Exception as err:
-            reporter.error(*raised_at(err, family.path), f"{where} raised {describe(err)}")
+        runs = [run_fenced(family.module.generate, rng_for(seed, family.name, index), limit=time_limit, world=world)
+                for world in (0, 1)]
+        if not all(_fine(run, family.path, where, reporter, index + 1) for run in runs):
             return problems
+        first, second = (run.value for run in runs)
         try:
             _check_problem(first)
             if _fingerprint(first) != _fingerprint(second):
@@ -109,8 +113,30 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter) -> l
         except ValueError as err:
             reporter.error(display, 0, f"{where} {err}")
             return problems
-        problems.append(Generated(family, seed, index, first))
+        problems.append(Generated(family, seed, index, first, time_limit))
     return problems
+
+
+def _fine(outcome: Outcome, path: Path, where: str, reporter: Reporter, number: int = 0) -> bool:
+    """Whether fenced user code ran well; report what went wrong (errors) or what it printed (a warning)."""
+    display = display_path(path, Path.cwd())
+    if outcome.forbidden:
+        reporter.error(display, 0, f"{where} tried to {outcome.forbidden[0]}: a generator computes and reads, "
+                                   "it writes no files and runs no programs (see README, 'Writing a generator')")
+        return False
+    if outcome.failure and outcome.failure.startswith("timed out"):  # where it was stopped is no news
+        name = path.stem
+        what = f"generator '{name}' problem {number}" if number else where
+        reporter.error(display, 0, f"{what} {outcome.failure}; make it faster, or raise time_limit "
+                                   "in its [[deck.practice]] table")
+        return False
+    if outcome.failure:
+        reporter.error(*raised_at(outcome.error, path), f"{where} {outcome.failure}")
+        return False
+    if outcome.printed.strip():
+        reporter.warning(display, 0, f"{where} printed {clip(outcome.printed)!r}; what a generator prints is "
+                                     "not shown anywhere: put text for the student in the Problem")
+    return True
 
 
 def _check_problem(problem: object) -> None:
@@ -226,6 +252,3 @@ def raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
     return display_path(path, Path.cwd()), line
 
 
-def describe(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return f"{type(err).__name__}: {text[0]}" if text else type(err).__name__

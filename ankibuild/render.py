@@ -19,7 +19,7 @@ from .commonmark import LINK_DEFINITION, MARKDOWN, RAW_HTML_BLOCK, lexer_for
 from .diagnostics import Reporter
 from .mathtex import MaskedText, mask_math
 from .media import MediaStore, Where
-from .sanitize import REMOVED_WITH_CONTENT, TAGS, sanitize, unsafe_html
+from .sanitize import REMOVED_WITH_CONTENT, TAGS, URL_SCHEMES, removed_style, sanitize, unsafe_html
 
 IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|</?[A-Za-z][^>]*>", re.DOTALL)  # an unclosed comment runs to the end
@@ -170,10 +170,12 @@ def _rewrite_links(children: list[Token], masked: MaskedText, block_lines: range
             opened.append((child, kind))
             if kind == "anchor":
                 _to_html(child, "")
-            elif kind == "file":
+            elif kind in ("file", "scheme"):
                 line = _line_of(child, masked, block_lines)
-                source.reporter.warning(source.display, line,
-                                        f"link to local file '{href}' cannot be opened from Anki; shown as text")
+                source.reporter.warning(source.display, line, f"link to local file '{href}' cannot be opened from "
+                                        "Anki; shown as text" if kind == "file" else
+                                        f"link '{href[:60]}' uses the scheme '{urlsplit(href).scheme}:', which cards "
+                                        "do not open (only http, https and mailto); shown as text")
                 _to_html(child, f'<span class="file-link" title="{html.escape(href)}">')
                 child.meta["after"] = f'</span> <span class="file-path">({html.escape(href)})</span>'
         elif child.type == "link_close" and opened:
@@ -185,9 +187,10 @@ def _rewrite_links(children: list[Token], masked: MaskedText, block_lines: range
 def _link_kind(href: str) -> str:
     if href.startswith("#"):
         return "anchor"
-    if urlsplit(href).scheme or href.startswith("//"):
+    scheme = urlsplit(href).scheme.lower()
+    if scheme in URL_SCHEMES or href.startswith("//"):
         return "web"
-    return "file"
+    return "scheme" if len(scheme) > 1 else "file"  # `C:` is a Windows drive, not a scheme
 
 
 def _to_html(token: Token, content: str) -> None:
@@ -203,7 +206,10 @@ def _rewrite_tag(tag: str, line: int, source: CardSource) -> str:
     """One raw HTML tag: warn about what the sanitizer will strip, pack images, and show a tag no
     card can display (`Vector<int>`, `<title>`) as the text the user typed."""
     name = TAG_NAME.match(tag)
-    removed = unsafe_html(tag)
+    removed, style = unsafe_html(tag), removed_style(tag)
+    if style:
+        source.reporter.warning(source.display, line, f"removed the style '{style}': cards keep layout, font and colour "
+                                                      "properties with plain values (no url(), expression() or escapes)")
     if removed:
         source.reporter.warning(source.display, line, f"removed unsafe HTML '{removed}': cards cannot run scripts")
     elif name and name.group(1).lower() not in TAGS | REMOVED_WITH_CONTENT:

@@ -54,4 +54,7 @@ class RenderCache:
     def save(self) -> None:
         """Keep the entries this build used (so the file does not grow forever), if they changed."""
         if self.used != self.entries:
-            write_atomic(self.path, json.dumps(self.used, sort_keys=True).encode())
+            try:
+                write_atomic(self.path, json.dumps(self.used, sort_keys=True).encode())
+            except OSError:
+                pass  # a cache: the next build renders again

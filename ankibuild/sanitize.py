@@ -32,8 +32,13 @@ STYLE_PROPERTIES = {
     "display", "color", "background", "background-color", "font-size", "font-weight", "font-style",
     "font-family", "border", "border-radius", "text-decoration", "white-space", "line-height",
 }
+# A style value is words, numbers with units, colours, quoted font names, and a few pure functions:
+# no url(), no expression(), no escapes, nothing that loads or runs anything.
+STYLE_VALUE = re.compile(r"""^(?:[-\w\s.,%#!/'"]|(?:rgba?|hsla?|calc)\([-\w\s.,%/*+]*\))*$""", re.ASCII)
+URL_SCHEMES = {"http", "https", "mailto"}  # what a card's links and images may point to
 REMOVED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template"}
 UNSAFE = re.compile(r"<\s*(" + "|".join(sorted(REMOVED_WITH_CONTENT)) + r")\b|\son\w+\s*=|javascript:", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
 def unsafe_html(fragment: str) -> str | None:
@@ -42,13 +47,47 @@ def unsafe_html(fragment: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
+def removed_style(fragment: str) -> str | None:
+    """The first style declaration of this raw HTML that the sanitizer will drop; None when none."""
+    for style in STYLE_ATTRIBUTE.finditer(fragment):
+        value = next(group for group in style.groups() if group is not None)
+        removed = [declaration.strip() for declaration in value.split(";") if declaration.strip()
+                   and declaration.strip() not in _safe_declarations(value)]
+        if removed:
+            return removed[0]
+    return None
+
+
+def safe_style(value: str) -> str:
+    """The declarations of a style attribute that only lay out and colour: listed properties with
+    plain values."""
+    return "; ".join(_safe_declarations(value))
+
+
+def _safe_declarations(value: str) -> list[str]:
+    kept = []
+    for declaration in value.split(";"):
+        name, colon, property_value = declaration.partition(":")
+        if (colon and name.strip().lower() in STYLE_PROPERTIES and property_value.strip()
+                and STYLE_VALUE.match(property_value)):
+            kept.append(declaration.strip())
+    return kept
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "style":
+        return safe_style(value) or None
+    return value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=TAGS,
         clean_content_tags=REMOVED_WITH_CONTENT,
         attributes=ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
         filter_style_properties=STYLE_PROPERTIES,
+        attribute_filter=_attribute_filter,
         link_rel=None,
     )

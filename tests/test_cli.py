@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +203,47 @@ def test_more_mistakes_in_decks_toml(project, toml, message):
     project.write("decks.toml", toml)
     result = project.run()
     assert result.code == 2 and message in result.err and "Traceback" not in result.err
+
+
+def test_without_the_virtual_environment_the_build_says_how_to_set_up(tmp_path):
+    """A newcomer runs `python build.py` with a Python that lacks the dependencies (-S: no site-packages)."""
+    script = Path(__file__).parents[1] / "build.py"
+    result = subprocess.run([sys.executable, "-S", str(script)], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "is not installed for" in result.stderr and "Set up once, and build, from the project folder with:" \
+        in result.stderr and "pip install -q -e ." in result.stderr
+
+
+def test_the_readme_one_liner_installs_only_once(tmp_path):
+    """The README's build command, run a second time, goes straight to the build: no pip, no new venv."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    one_liner = re.search(r"^(\[ \.venv/\.installed .*build\.py)\s+#", readme, re.MULTILINE).group(1)
+    venv = tmp_path / ".venv"  # as the first run left it; its python is this one, and no pip exists
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin/python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (venv / "bin/python").chmod(0o755)
+    (tmp_path / "pyproject.toml").write_text("")
+    (venv / ".installed").touch()
+    os.utime(tmp_path / "pyproject.toml", (0, 0))  # installed after pyproject.toml last changed
+    shutil.copy(Path(__file__).parents[1] / "build.py", tmp_path)
+    (tmp_path / "n.md").write_text("## A\ntext\n")
+    result = subprocess.run(["sh", "-c", one_liner.replace("build.py", "build.py build n.md --offline --cache-dir c")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "dist/n-0.1.0.apkg").is_file() and not (venv / "bin/pip").exists()
+
+
+def test_the_console_script_names_itself_in_its_usage(tmp_path):
+    script = Path(sys.executable).parent / "ankibuild"
+    result = subprocess.run([str(script), "--frobnicate"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("usage: ankibuild ")
+
+
+def test_the_readme_commands_are_the_ones_that_work(declared):
+    """`check` with no argument checks the decks of decks.toml, and the README says so."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^python build.py check +# check every deck of decks.toml", readme, re.MULTILINE)
+    result = declared.run("check")
+    assert result.code == 0 and "Vision Cards 1.2.0: 3 notes" in result.out and "Losses 0.3.1: 1 notes" in result.out

@@ -154,8 +154,8 @@ def test_an_interrupted_write_leaves_the_previous_deck_and_lock_untouched(projec
     real_stage = files.stage
     monkeypatch.setattr(files, "stage", stage_then_fail)
     project.write("n.md", "## A\nedited\n")
-    with pytest.raises(KeyboardInterrupt):
-        project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
+    assert result.code == 130 and result.err.startswith("interrupted: the previous decks and lock are as they were")
     assert (apkg.read_bytes(), lock.read_bytes()) == before
     assert not staged[0].exists()
 

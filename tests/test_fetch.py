@@ -264,3 +264,30 @@ def test_an_interrupted_cache_write_leaves_nothing_that_counts_as_a_hit(
 
     assert list(cache_dir.iterdir()) == []
     assert fetch_error(RemoteCache(cache_dir, offline=True), url) == "offline: not in cache"
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+def test_a_download_cut_short_is_an_error_and_nothing_is_cached(
+    server: Server, cache_dir: Path, framing: str
+) -> None:
+    """The server announces 810 bytes (or chunks), sends 40 and hangs up: half an image is no image."""
+
+    def truncated(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "image/png")
+        if framing == "length":
+            request.send_header("Content-Length", "810")
+            request.end_headers()
+            request.wfile.write(PNG[:40])
+        else:
+            request.send_header("Transfer-Encoding", "chunked")
+            request.end_headers()
+            request.wfile.write(b"%x\r\n%s" % (810, PNG[:40]))
+        request.wfile.flush()
+        request.close_connection = True
+
+    server.routes["/cut.png"] = truncated
+    message = fetch_error(RemoteCache(cache_dir, timeout=5), server.url("/cut.png"))
+    assert message == ("connection closed after 40 of 810 bytes" if framing == "length"
+                       else "connection closed mid-download")
+    assert not cache_dir.exists() or not any(cache_dir.iterdir())

@@ -138,7 +138,8 @@ def test_a_formula_in_a_blockquote_loses_the_quote_markers(project, anki):
                           "> and the cost: $\n> c = a + b\n> $\n")
     anki.import_deck(project.build("q.md"))
     answer = anki.card_html("Q")[1]
-    assert "\\[\nL = \\frac{1}{2}\\|x\\|^2\n\\]" in answer and "the cost: \\(\nc = a + b\n\\)" in answer
+    # `$$` within a paragraph is inline math, as in kramdown
+    assert "is\n\\(\nL = \\frac{1}{2}\\|x\\|^2\n\\)" in answer and "the cost: \\(\nc = a + b\n\\)" in answer
     assert "&gt;" not in answer
 
 

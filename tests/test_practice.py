@@ -178,8 +178,8 @@ BROKEN = {
     "fails to draw": ("    ax.bar([0], [x])\n", "    ax.bar([0], [x])\n    1 / 0\n",
                       r"generators/squares\.py:18: error: generator 'squares' problem 1 \(and 11 more\) \(seed 7\): "
                       r"drawing a figure raised ZeroDivisionError: division by zero"),
-    "does not compile": ('TITLE = "Squares"', 'TITLE = "Squares', r"generators/squares\.py:4: error: cannot load "
-                                                                  r"generator 'squares': SyntaxError"),
+    "does not compile": ('TITLE = "Squares"', 'TITLE = "Squares', r"generators/squares\.py:4: error: loading "
+                                                                  r"generator 'squares' raised SyntaxError"),
     "has no title": ('TITLE = "Squares"', 'NAME = "Squares"',
                      r"generators/squares\.py: error: generator 'squares' needs TITLE"),
 }
