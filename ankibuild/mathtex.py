@@ -135,7 +135,7 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
             if end is None:
                 i = keep(i, i + 2)
                 continue
-            out.append(_token(masked, _as_mathjax_reads(text[i + 2:end]), line_at(i), text[i:i + 2], path, reporter))
+            out.append(_token(masked, scan.formula(i, text[i + 2:end]), line_at(i), text[i:i + 2], path, reporter))
             i = end + 2
         elif char == "\\":
             i = keep(i, i + 2)
@@ -156,7 +156,7 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
                                                    "write \\$ for a literal dollar sign")
                 i = keep(i, start)
                 continue
-            latex = _as_mathjax_reads(text[start:end])
+            latex = scan.formula(i, text[start:end])
             if delimiter == "$" and text[end + 1:end + 2].isdigit():
                 reporter.warning(path, line_at(i), f"'${latex if len(latex) <= 40 else _clip(latex)}$' looks like two "
                                                    "prices, not a formula (a digit follows "
@@ -193,6 +193,12 @@ class _Scan:
         """The table row holding `position`, if any."""
         index = bisect.bisect_right(self.rows, (position, len(self.text) + 1)) - 1
         return self.rows[index] if index >= 0 and self.rows[index][0] <= position <= self.rows[index][1] else None
+
+    def formula(self, start: int, written: str) -> str:
+        """The LaTeX MathJax reads from a formula written at `start` (in a table, GFM has already
+        turned each `\|` into `|`)."""
+        latex = _as_mathjax_reads(written)
+        return latex.replace("\\|", "|") if self.in_table(start) else latex
 
     def limit(self, start: int) -> int:
         """How far a formula starting at `start` may reach: the end of its paragraph or, in a table,

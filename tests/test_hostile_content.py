@@ -81,13 +81,14 @@ def test_every_message_is_in_our_format_even_what_genanki_would_warn(project):
 
 def test_prices_in_adjacent_table_rows_stay_in_their_cells(project, anki):
     project.write("n.md", "## Prices\n| Item | Price |\n|---|---|\n| Computer | $1600 |\n| Phone | $12 |\n"
-                          "| Pen | $x^2$ |\n")
+                          "| Pen | $x^2$ |\n| Norm | $\\|x\\|$ |\n")
     result = project.run("build", "n.md", "--deck", "Notes", "--out", "dist", "--offline")
     assert result.code == 0
     assert re.findall(r"n\.md:(\d): warning: '\$' has no closing '\$' in its table cell", result.err) == ["4", "5"]
     anki.import_deck(project.root / "dist/notes-0.1.0.apkg")
     answer = anki.card_html("Prices")[1]
     assert "<td>$1600</td>" in answer and "<td>$12</td>" in answer and r"<td>\(x^2\)</td>" in answer
+    assert r"<td>\(|x|\)</td>" in answer  # a pipe in a cell is written \|, as GFM wants; MathJax sees |
 
 
 def test_double_dollars_inside_a_sentence_are_inline_math_as_in_kramdown(project, anki):
