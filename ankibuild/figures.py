@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterator
 
 from .diagnostics import display_path
 from .practice import PACKAGE, open_package, raised_at
-from .sandbox import run_fenced
 from .problem import Figure
+from .sandbox import run_fenced
 
 DPI = 100  # a 4-inch figure is 400 px: the width of a phone screen in CSS pixels
 INK = "#222222"

@@ -196,7 +196,7 @@ class _Scan:
 
     def formula(self, start: int, written: str) -> str:
         """The LaTeX MathJax reads from a formula written at `start` (in a table, GFM has already
-        turned each `\|` into `|`)."""
+        turned each `\\|` into `|`)."""
         latex = _as_mathjax_reads(written)
         return latex.replace("\\|", "|") if self.in_table(start) else latex
 

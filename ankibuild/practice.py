@@ -100,10 +100,12 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
     problems: list[Generated] = []
     for index in range(count):
         where = f"generator '{family.name}' problem {index + 1} (seed {seed})"
-        runs = [run_fenced(family.module.generate, rng_for(seed, family.name, index), limit=time_limit, world=world)
-                for world in (0, 1)]
-        if not all(_fine(run, family.path, where, reporter, index + 1) for run in runs):
-            return problems
+        runs: list[Outcome] = []
+        for world in (0, 1):  # the second run only after a good first: one report, one time limit to wait
+            runs.append(run_fenced(family.module.generate, rng_for(seed, family.name, index), limit=time_limit,
+                                   world=world))
+            if not _fine(runs[-1], family.path, where, reporter, index + 1):
+                return problems
         first, second = (run.value for run in runs)
         try:
             _check_problem(first)

@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -126,7 +126,7 @@ def run_fenced(function: Callable[..., Any], *args: Any, limit: float, world: in
             setattr(module, name, real)
         random.setstate(states[0])
         np.random.set_state(states[1])
-    return Outcome(outcome.value, outcome.failure, outcome.error, printed.getvalue(), tuple(fence.forbidden))
+    return replace(outcome, printed=printed.getvalue(), forbidden=tuple(fence.forbidden))
 
 
 def _shift_clocks() -> dict[tuple[object, str], object]:
