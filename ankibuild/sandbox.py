@@ -4,7 +4,8 @@ down with it: a time limit, no exit, no writes, no programs, its printing captur
 This is a fence against mistakes (an endless loop, a stray `print`, `sys.exit`, a debugging file
 written to the wrong place), not a security boundary: generators are code the project chose to run.
 A generator may read files and compute; it may not write, delete or rename files, start programs,
-open network connections or signal processes, and what it prints is reported, not shown.
+open network connections, signal processes or touch signal handlers and timers (the time limit
+needs them), and what it prints is reported, not shown.
 
 `world` lets a second run see another world: another clock (`time`'s functions, `datetime`'s now
 and today) and another state of the global random generators (`random`, `numpy.random`), so a
@@ -62,6 +63,7 @@ class _Fence:
     forbidden: list[str]
 
 
+_SIGNAL, _SETITIMER = signal.signal, getattr(signal, "setitimer", None)  # ours, whatever fenced code sees
 _active: list[_Fence] = []  # the fence in force, if any (audit hooks cannot be removed, only idled)
 _hook_installed = False
 
@@ -73,17 +75,12 @@ def run_fenced(function: Callable[..., Any], *args: Any, limit: float, world: in
     fence = _Fence([])
     printed = io.StringIO()
     interrupted = []
-    real_exit = os._exit
     states = random.getstate(), np.random.get_state()
-
-    def refuse_exit(code: int = 0) -> None:
-        raise Exited(code)
+    armed = [True]
 
     def user_pressed_ctrl_c(signum: int, frame: object) -> None:
         interrupted.append(signum)
         raise KeyboardInterrupt
-
-    armed = [True]
 
     def time_is_up(signum: int, frame: object) -> None:
         if armed:
@@ -91,17 +88,20 @@ def run_fenced(function: Callable[..., Any], *args: Any, limit: float, world: in
 
     timed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     if timed:
-        previous_alarm = signal.signal(signal.SIGALRM, time_is_up)
-        previous_interrupt = signal.signal(signal.SIGINT, user_pressed_ctrl_c)
+        previous = {number: _SIGNAL(number, handler)
+                    for number, handler in ((signal.SIGALRM, time_is_up), (signal.SIGINT, user_pressed_ctrl_c))}
     random.seed(f"ankibuild world {world}")
     np.random.seed(world)
-    clocks = _shift_clocks() if world else {}
-    os._exit = refuse_exit  # type: ignore[assignment]
+    patches = {place: replacement for place, replacement in {**_refusals(fence), **(_shifted_clocks() if world else {})}
+               .items() if hasattr(*place)}
+    real = {place: getattr(*place) for place in patches}
+    for (module, name), replacement in patches.items():
+        setattr(module, name, replacement)
     _active.append(fence)
     try:
         try:
             if timed:
-                signal.setitimer(signal.ITIMER_REAL, limit, 0.05)  # and every 50 ms after, should code swallow it
+                _SETITIMER(signal.ITIMER_REAL, limit, 0.05)  # and every 50 ms after, should code swallow it
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
                 value = function(*args, **kwargs)
         finally:
@@ -117,21 +117,35 @@ def run_fenced(function: Callable[..., Any], *args: Any, limit: float, world: in
         outcome = Outcome(failure=f"raised {describe(err)}", error=err)
     finally:
         if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous_alarm)
-            signal.signal(signal.SIGINT, previous_interrupt)
+            _SETITIMER(signal.ITIMER_REAL, 0)
+            for number, handler in previous.items():
+                _SIGNAL(number, handler)
         _active.remove(fence)
-        os._exit = real_exit  # type: ignore[assignment]
-        for (module, name), real in clocks.items():
-            setattr(module, name, real)
+        for (module, name), function_before in real.items():
+            setattr(module, name, function_before)
         random.setstate(states[0])
         np.random.set_state(states[1])
     return replace(outcome, printed=printed.getvalue(), forbidden=tuple(fence.forbidden))
 
 
-def _shift_clocks() -> dict[tuple[object, str], object]:
-    """Move every clock a generator could read (time.*, datetime's now and today) CLOCK_SHIFT ahead;
-    return the real ones, to put back."""
+def _refusals(fence: _Fence) -> dict[tuple[object, str], object]:
+    """What fenced code may not call: os._exit (it would end the build, silently) and what would
+    disarm the time limit (signal handlers, timers, signal masks)."""
+    def refuse_exit(code: int = 0) -> None:
+        raise Exited(code)
+
+    def refuse(what: str) -> Callable[..., Any]:
+        def refused(*args: Any, **kwargs: Any) -> None:
+            fence.forbidden.append(f"call {what}")
+            raise PermissionError(f"generators and draw functions may not call {what}")
+        return refused
+
+    names = ("signal", "setitimer", "alarm", "pthread_sigmask", "siginterrupt")
+    return {(os, "_exit"): refuse_exit, **{(signal, name): refuse(f"signal.{name}") for name in names}}
+
+
+def _shifted_clocks() -> dict[tuple[object, str], object]:
+    """Every clock a generator could read (time.*, datetime's now and today), CLOCK_SHIFT ahead."""
     real_time = time.time
     real_datetime, real_date = datetime.datetime, datetime.date
 
@@ -159,17 +173,13 @@ def _shift_clocks() -> dict[tuple[object, str], object]:
         def today(cls) -> Any:
             return real_date.fromtimestamp(shifted())
 
-    replacements = {
+    real_strftime = time.strftime
+    return {
         (time, "time"): shifted, (time, "time_ns"): lambda: int(shifted() * 1e9),
         (time, "localtime"): at(time.localtime), (time, "gmtime"): at(time.gmtime), (time, "ctime"): at(time.ctime),
         (time, "strftime"): lambda form, *args: real_strftime(form, *(args or (time.localtime(),))),
         (datetime, "datetime"): ShiftedDatetime, (datetime, "date"): ShiftedDate,
     }
-    real_strftime = time.strftime
-    real = {place: getattr(*place) for place in replacements}
-    for (module, name), replacement in replacements.items():
-        setattr(module, name, replacement)
-    return real
 
 
 def describe(err: BaseException) -> str:
@@ -202,7 +212,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             return
         what = f"write {os.fsdecode(path)}"
     elif event in FORBIDDEN_EVENTS or event.startswith(("os.exec", "os.spawn")):
-        what = f"{event} {' '.join(str(arg) for arg in args[:2])}".strip()
+        what = f"call {event} {' '.join(str(arg) for arg in args[:2])}".strip()
     else:
         return
     if "__pycache__" not in what:  # Python's own bytecode cache: refused quietly, the import still works

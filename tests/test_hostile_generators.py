@@ -48,8 +48,12 @@ CASES = {
     "writes a file while drawing": ("    ax.bar([0], [x])\n", "    ax.bar([0], [x])\n    open('../pwned.txt', 'w')\n",
                                     r"generators/squares\.py: error: generator 'squares' problem 1 \(seed 7\): "
                                     r"drawing a figure tried to write \.\./pwned\.txt"),
+    "disarms the time limit": ("    x = int", "    import signal\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                                              + LOOP + "    x = int",
+                               r"generators/squares\.py: error: generator 'squares' problem 1 \(seed 7\) tried to "
+                               r"call signal\.signal"),
     "runs a program": ("    x = int", "    import subprocess\n    subprocess.run(['touch', '../pwned.txt'])\n"
-                                      "    x = int", r"problem 1 \(seed 7\) tried to subprocess\.Popen"),
+                                      "    x = int", r"problem 1 \(seed 7\) tried to call subprocess\.Popen"),
 }
 
 
