@@ -8,7 +8,6 @@ renderer: labels are placed by the pure `place_labels`, which the tests can chec
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -38,14 +37,6 @@ def iou(a: Box, b: Box) -> Fraction:
     """Intersection over union, exactly (the union of two boxes with positive area is never 0)."""
     inter = intersection_area(a, b)
     return Fraction(inter, area(a) + area(b) - inter)
-
-
-def fixed(x: Fraction, places: int) -> str:
-    """`x` with exactly `places` decimals, rounded half up (0.125 → 0.13), as a student would."""
-    scaled = math.floor(x * 10**places + Fraction(1, 2))
-    sign = "-" if scaled < 0 else ""
-    whole, frac = divmod(abs(scaled), 10**places)
-    return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
 
 
 # --- drawing -----------------------------------------------------------------------------------

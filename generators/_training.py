@@ -1,42 +1,32 @@
-"""Shared by the training-practice families (Adam, momentum, k-means, confusion matrix): number
-formatting that matches the rounding stated on the cards, and figure helpers (a `Plot` drawn straight
+"""Shared by the training-practice families (Adam, momentum, k-means, confusion matrix): numbers
+written as a person types them, and figure helpers (a `Plot` drawn straight
 on the figure with no Axes and no layout engine, non-overlapping point labels, a 1-D quadratic loss
 with iterates). matplotlib is imported only inside the draw helpers."""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any, Sequence
 
 from ankibuild.figures import INK
+
+from ._numbers import Number, exact, fixed, short
 
 FONT = 10  # pt: the smallest size readable on a phone
 PX_PER_PT = 100 / 72  # figures are rendered at 100 dpi
 
 
-def dec(x: float, places: int) -> str:
-    """`x` rounded to `places` decimals; never '-0.000', which would read as a sign mistake."""
-    text = f"{x:.{places}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
-
-
-def sig(x: float, figures: int = 4) -> str:
-    """`x` to `figures` significant figures in plain decimal notation (no e-notation on a card)."""
-    if x == 0:
-        return "0"
-    mantissa, exponent = f"{x:.{figures - 1}e}".split("e")
-    return dec(float(f"{mantissa}e{exponent}"), max(figures - 1 - int(exponent), 0))
-
-
-def num(x: float, places: int = 10) -> str:
-    """`x` rounded to `places` decimals without trailing zeros, as typed on a card: 2.0 → '2',
-    0.25 → '0.25'; a power of ten below 1e-4 becomes LaTeX ('10^{-8}', for use inside math)."""
-    if x != 0 and abs(x) < 1e-4:
+def num(x: Number | float) -> str:
+    """`x` exactly, without trailing zeros, as typed on a card: 2.0 → '2', 0.25 → '0.25'; a power of
+    ten below 1e-4 becomes LaTeX ('10^{-8}', for use inside math). For inputs, which are short
+    decimals: a computed value is shown with `short` or `sig` instead."""
+    x = exact(x) if isinstance(x, float) else Fraction(x)
+    if x != 0 and abs(x) < Fraction(1, 10**4):
         exponent = round(math.log10(abs(x)))
-        if math.isclose(abs(x), 10.0 ** exponent):
+        if abs(x) == Fraction(10) ** exponent:
             return f"{'-' if x < 0 else ''}10^{{{exponent}}}"
-    text = dec(x, places)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return short(x, 12)
 
 
 def sub(n: int) -> str:
@@ -215,7 +205,7 @@ def tick_values(lo: float, hi: float, most: int = 5) -> list[float]:
 def tick_texts(values: Sequence[float]) -> list[str]:
     """Tick labels with the fewest decimals that show every value exactly, a true minus sign."""
     places = next((p for p in range(5) if all(abs(round(v, p) - v) < 1e-9 for v in values)), 4)
-    return [dec(v, places).replace("-", "\N{MINUS SIGN}") for v in values]
+    return [fixed(exact(v), places).replace("-", "\N{MINUS SIGN}") for v in values]
 
 
 def frame(plot: Plot, xticks: Sequence[float], xlabel: str, ylabel: str, italic: bool = False) -> None:
@@ -236,7 +226,7 @@ def frame(plot: Plot, xticks: Sequence[float], xlabel: str, ylabel: str, italic:
 def draw_quadratic_paths(fig: Any, a: float, c: float, var: str, paths: list[dict[str, Any]],
                          title: str | None = None, window: tuple[float, float] | None = None) -> None:
     """The loss a·(var − c)² with iterates on it: each path is {"ws", "colour", "name", "texts",
-    "hollow", "arrows"}; consecutive iterates are joined by arrows unless arrows is False; named
+    "hollow", "arrows", "size" (pt², default 36), "zorder"}; consecutive iterates are joined by arrows unless arrows is False; named
     paths are keyed above the axes, where `title` also goes. The x-range spans the iterates and
     the minimum c, or `window` when given. The loss axis has no numbers: only the shape matters."""
     import numpy as np
@@ -258,7 +248,8 @@ def draw_quadratic_paths(fig: Any, a: float, c: float, var: str, paths: list[dic
         pw = path["ws"]
         py = [a * (w - c) ** 2 for w in pw]
         face = "none" if path.get("hollow") else path["colour"]
-        plot.scatter(pw, py, 36, facecolors=face, edgecolors=path["colour"], linewidths=1.5, zorder=3)
+        plot.scatter(pw, py, path.get("size", 36), facecolors=face, edgecolors=path["colour"], linewidths=1.5,
+                     zorder=path.get("zorder", 3))
         for (x0, y0, x1, y1) in zip(pw, py, pw[1:], py[1:]) if path.get("arrows", True) else ():
             plot.arrow((x0, y0), (x1, y1), path["colour"], 1.2, 4, 4)
         for w, y, text in zip(pw, py, path.get("texts") or []):

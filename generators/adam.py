@@ -3,8 +3,7 @@ matters most at small t) and why the step is about η in size whatever the gradi
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -12,7 +11,8 @@ import numpy as np
 from ankibuild.figures import PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import draw_quadratic_paths, num, paren, quadratic_text, sig, sub
+from ._numbers import RULE, exact, sig, sqrt
+from ._training import draw_quadratic_paths, num, paren, quadratic_text, sub
 
 TITLE = "Adam step"
 FIGURES = 4  # significant figures of every result on the card
@@ -23,14 +23,15 @@ BETA2S = (0.999, 0.99, 0.9)
 EPSILONS = (1e-8, 0.1)
 
 
-def adam_step(theta: float, g: float, m_prev: float, v_prev: float, t: int,
-              lr: float, beta1: float, beta2: float, eps: float) -> dict[str, float]:
-    """Step t of Adam (Kingma & Ba, ε added to √v̂ as in PyTorch) from the moments of step t − 1."""
+def adam_step(theta: Fraction, g: Fraction, m_prev: Fraction, v_prev: Fraction, t: int,
+              lr: Fraction, beta1: Fraction, beta2: Fraction, eps: Fraction) -> dict[str, Fraction]:
+    """Step t of Adam (Kingma & Ba, ε added to √v̂ as in PyTorch) from the moments of step t − 1,
+    exactly but for the square root (see _numbers.sqrt)."""
     m = beta1 * m_prev + (1 - beta1) * g
     v = beta2 * v_prev + (1 - beta2) * g * g
     m_hat = m / (1 - beta1 ** t)
     v_hat = v / (1 - beta2 ** t)
-    step = lr * m_hat / (math.sqrt(v_hat) + eps)
+    step = lr * m_hat / (sqrt(v_hat) + eps)
     return {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "step": step, "theta": theta - step}
 
 
@@ -43,23 +44,23 @@ def generate(rng: np.random.Generator) -> Problem:
     beta1 = 0.9 if default else float(rng.choice(BETA1S))
     beta2 = 0.999 if default else float(rng.choice(BETA2S))
     eps = float(rng.choice(EPSILONS, p=[0.75, 0.25]))
+    hyper = {"lr": exact(lr), "beta1": exact(beta1), "beta2": exact(beta2), "eps": exact(eps)}
     # θ0 on c's side of 0 with |θ0| ≥ 0.5, |θ0 − c| ≥ 1: the next ≤ 3 steps (≈ η each) move θ
     # towards c and never near 0, where 4 significant figures would be meaningless
     k = int(rng.integers(10, 31))
     towards_zero = abs(c) * 10 - k >= 5 and rng.random() < 0.5
-    theta = (10 * c + (-k if (c > 0) == towards_zero else k)) / 10
+    theta = Fraction(10 * c + (-k if (c > 0) == towards_zero else k), 10)
     # the state before step t: t − 1 real Adam steps from θ0, shown rounded as the card's inputs
-    m_prev = v_prev = 0.0
+    m_prev = v_prev = Fraction(0)
     for k in range(1, t):
-        state = adam_step(theta, 2 * a * (theta - c), m_prev, v_prev, k, lr, beta1, beta2, eps)
-        theta, m_prev, v_prev = (float(sig(state[key], FIGURES)) for key in ("theta", "m", "v"))
-    g_exact = Decimal(num(2 * a)) * (Decimal(sig(theta, FIGURES)) - c)  # f'(θ) of the θ shown
-    g = float(g_exact)
-    result = adam_step(theta, g, m_prev, v_prev, t, lr, beta1, beta2, eps)
+        state = adam_step(theta, 2 * exact(a) * (theta - c), m_prev, v_prev, k, **hyper)
+        theta, m_prev, v_prev = (Fraction(sig(state[key], FIGURES)) for key in ("theta", "m", "v"))
+    g = 2 * exact(a) * (theta - c)  # f'(θ) of the θ shown
+    result = adam_step(theta, g, m_prev, v_prev, t, **hyper)
     answer = {key: float(sig(result[key], FIGURES)) for key in ("m", "v", "m_hat", "v_hat", "theta")}
 
     s = {key: sig(value, FIGURES) for key, value in result.items()}
-    g_text = format(g_exact.normalize(), "f")
+    g_text = num(g)
     eps_text = num(eps)
     state_text = ("the moments start at $m_0 = v_0 = 0$" if t == 1 else
                   f"after step {t - 1} the moments are $m_{{{t - 1}}} = {num(m_prev)}$, "
@@ -73,15 +74,15 @@ def generate(rng: np.random.Generator) -> Problem:
         f"Hyper-parameters: $\\eta = {num(lr)}$, $\\beta_1 = {num(beta1)}$, $\\beta_2 = {num(beta2)}$, "
         f"$\\epsilon = {eps_text}$ (added to $\\sqrt{{\\hat v_{t}}}$).\n\n"
         f"Compute $m_{t}$, $v_{t}$, $\\hat m_{t}$, $\\hat v_{t}$ and $\\theta_{t}$, "
-        f"to {FIGURES} significant figures (keep full precision in between)."
+        f"to {FIGURES} significant figures ({RULE}), keeping full precision in between."
     )
     insight = (f"\n\nAt $t = 1$, $\\hat m = g$ and $\\hat v = g^2$: the first step is $\\eta$ against the "
-               f"sign of $g$, whatever its size." if t == 1 and eps < 1e-4 else "")
+               f"sign of $g$, whatever its size." if t == 1 and eps < 0.001 else "")
     solution = (
         f"**$\\theta_{t} = {s['theta']}$** ($m_{t} = {s['m']}$, $v_{t} = {s['v']}$, "
         f"$\\hat m_{t} = {s['m_hat']}$, $\\hat v_{t} = {s['v_hat']}$)\n\n"
-        f"- $m_{t} = {num(beta1)}\\cdot {paren(num(m_prev))} + {num(1 - beta1)}\\cdot {paren(g_text)} = {s['m']}$\n"
-        f"- $v_{t} = {num(beta2)}\\cdot {num(v_prev)} + {num(1 - beta2)}\\cdot {paren(g_text)}^2 = {s['v']}$\n"
+        f"- $m_{t} = {num(beta1)}\\cdot {paren(num(m_prev))} + {num(1 - exact(beta1))}\\cdot {paren(g_text)} = {s['m']}$\n"
+        f"- $v_{t} = {num(beta2)}\\cdot {num(v_prev)} + {num(1 - exact(beta2))}\\cdot {paren(g_text)}^2 = {s['v']}$\n"
         f"- $\\hat m_{t} = m_{t} / (1 - {num(beta1)}^{t}) = {s['m_hat']}$\n"
         f"- $\\hat v_{t} = v_{t} / (1 - {num(beta2)}^{t}) = {s['v_hat']}$\n"
         f"- $\\theta_{t} = {num(theta)} - {num(lr)}\\cdot {paren(s['m_hat'])} / "
@@ -90,12 +91,13 @@ def generate(rng: np.random.Generator) -> Problem:
     )
     figure = Figure(
         draw_adam,
-        {"a": a, "c": c, "t": t, "before": theta, "after": answer["theta"]},
+        {"a": a, "c": c, "t": t, "before": float(theta), "after": answer["theta"]},
         f"Loss curve f(θ) = {quadratic_text(a, c, 'θ').replace('^2', '²')} with θ moving from "
         f"{num(theta)} to {s['theta']} in Adam step {t}",
     )
     return Problem(
-        inputs={"a": a, "c": c, "t": t, "theta": theta, "g": g, "m_prev": m_prev, "v_prev": v_prev,
+        inputs={"a": a, "c": c, "t": t, "theta": float(theta), "g": float(g), "m_prev": float(m_prev),
+                "v_prev": float(v_prev),
                 "lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps},
         answer=answer,
         question=question,

@@ -3,6 +3,7 @@ depends on which axis is the actual class, and a 3-class matrix asks for macro a
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,8 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import FONT, PX_PER_PT, Plot, dec, text_width
+from ._numbers import RULE, fixed, value
+from ._training import FONT, PX_PER_PT, Plot, text_width
 
 TITLE = "Confusion matrix metrics"
 PLACES = 3
@@ -19,11 +21,11 @@ MULTI_NAMES = (("cat", "dog", "bird"), ("A", "B", "C"), ("car", "bus", "bike"), 
 ZERO_RULE = "a ratio with a zero denominator counts as 0, and F1 = 0 when P + R = 0"
 
 
-def _ratio(numerator: int, denominator: int) -> float:
-    return numerator / denominator if denominator else 0.0
+def _ratio(numerator: int, denominator: int) -> Fraction:
+    return Fraction(numerator, denominator) if denominator else Fraction(0)
 
 
-def class_metrics(matrix: list[list[int]]) -> list[dict[str, float]]:
+def class_metrics(matrix: list[list[int]]) -> list[dict[str, Fraction]]:
     """Precision, recall and F1 of each class taken as the positive one; rows are the actual
     class, columns the predicted class, and 0/0 counts as 0."""
     m = np.asarray(matrix)
@@ -31,12 +33,12 @@ def class_metrics(matrix: list[list[int]]) -> list[dict[str, float]]:
     for c in range(len(m)):
         precision = _ratio(int(m[c, c]), int(m[:, c].sum()))
         recall = _ratio(int(m[c, c]), int(m[c, :].sum()))
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else Fraction(0)
         result.append({"precision": precision, "recall": recall, "f1": f1})
     return result
 
 
-def scores(matrix: list[list[int]], positive: int | None) -> dict[str, float]:
+def scores(matrix: list[list[int]], positive: int | None) -> dict[str, Fraction]:
     """The card's answer: the positive class's metrics (binary) or their macro averages (positive
     is None), plus accuracy."""
     per_class = class_metrics(matrix)
@@ -64,7 +66,7 @@ def generate(rng: np.random.Generator) -> Problem:
             m[:, int(rng.integers(3))] = 0
         matrix, positive = m.tolist(), None
     result = scores(matrix, positive)
-    answer = {key: float(dec(value, PLACES)) for key, value in result.items()}
+    answer = {key: value(x, PLACES) for key, x in result.items()}
 
     layout = "rows are the actual class, columns the predicted class"
     if positive is None:
@@ -72,11 +74,11 @@ def generate(rng: np.random.Generator) -> Problem:
                "taken in turn as positive; macro-F1 is the mean of the per-class F1 scores) and the accuracy")
     else:
         ask = f"precision, recall, F1 and accuracy, with **{names[positive]}** as the positive class"
-    question = (f"In the confusion matrix shown, {layout}. Compute {ask}, to {PLACES} decimals "
-                f"(keep full precision in between).\n\n"
+    question = (f"In this confusion matrix {layout}:\n\n{_table(matrix, names)}\n\n"
+                f"Compute {ask}, to {PLACES} decimals ({RULE}), keeping full precision in between.\n\n"
                 f"Convention: {ZERO_RULE}.")
-    solution = _binary_solution(matrix, positive, answer) if positive is not None else \
-        _macro_solution(matrix, names, answer)
+    solution = _binary_solution(matrix, positive, result) if positive is not None else \
+        _macro_solution(matrix, names, result)
     counts = "; ".join(f"actual {a}: " + ", ".join(f"predicted {p} {matrix[i][j]}" for j, p in enumerate(names))
                        for i, a in enumerate(names))
     return Problem(
@@ -93,17 +95,24 @@ def generate(rng: np.random.Generator) -> Problem:
     )
 
 
-def _head(answer: dict[str, float], prefix: str) -> str:
-    return (f"**{prefix}P = {dec(answer['precision'], PLACES)}, {prefix}R = {dec(answer['recall'], PLACES)}, "
-            f"{prefix}F1 = {dec(answer['f1'], PLACES)}, accuracy = {dec(answer['accuracy'], PLACES)}**")
+def _table(matrix: list[list[int]], names: list[str]) -> str:
+    """The matrix as a Markdown table: its numbers are in the text, not only in the figure."""
+    rows = ["| actual ╲ predicted | " + " | ".join(names) + " |", "|---" + "|---:" * len(names) + "|"]
+    rows += [f"| {name} | " + " | ".join(str(n) for n in row) + " |" for name, row in zip(names, matrix)]
+    return "\n".join(rows)
+
+
+def _head(answer: dict[str, Fraction], prefix: str) -> str:
+    return (f"**{prefix}P = {fixed(answer['precision'], PLACES)}, {prefix}R = {fixed(answer['recall'], PLACES)}, "
+            f"{prefix}F1 = {fixed(answer['f1'], PLACES)}, accuracy = {fixed(answer['accuracy'], PLACES)}**")
 
 
 def _fraction(numerator: int, denominator: int) -> str:
-    value = dec(_ratio(numerator, denominator), PLACES)
-    return f"{numerator}/{denominator} = {value}" if denominator else f"{numerator}/0, taken as 0"
+    shown = fixed(_ratio(numerator, denominator), PLACES)
+    return f"{numerator}/{denominator} = {shown}" if denominator else f"{numerator}/0, taken as 0"
 
 
-def _binary_solution(matrix: list[list[int]], positive: int, answer: dict[str, float]) -> str:
+def _binary_solution(matrix: list[list[int]], positive: int, answer: dict[str, Fraction]) -> str:
     (tp, fn), (fp, tn) = (matrix[0], matrix[1]) if positive == 0 else (matrix[1][::-1], matrix[0][::-1])
     return (
         f"{_head(answer, '')}\n\n"
@@ -118,19 +127,19 @@ def _binary_solution(matrix: list[list[int]], positive: int, answer: dict[str, f
     )
 
 
-def _macro_solution(matrix: list[list[int]], names: list[str], answer: dict[str, float]) -> str:
+def _macro_solution(matrix: list[list[int]], names: list[str], answer: dict[str, Fraction]) -> str:
     m = np.asarray(matrix)
     per_class = class_metrics(matrix)
     rows = ["| class | P (column) | R (row) | F1 |", "|---|---|---|---|"]
     for c, (name, metric) in enumerate(zip(names, per_class)):
         rows.append(f"| {name} | {_fraction(int(m[c, c]), int(m[:, c].sum()))} | "
-                    f"{_fraction(int(m[c, c]), int(m[c, :].sum()))} | {dec(metric['f1'], PLACES)} |")
+                    f"{_fraction(int(m[c, c]), int(m[c, :].sum()))} | {fixed(metric['f1'], PLACES)} |")
     return (
         f"{_head(answer, 'macro-')}\n\n"
         "Each class in turn is positive: P = diagonal / column sum, R = diagonal / row sum, "
         "F1 = 2PR/(P+R); macro = mean of the three.\n\n" + "\n".join(rows)
         + "\n\n" + "; ".join(
-            f"macro-{label} = ({' + '.join(dec(c[key], PLACES) for c in per_class)})/3 = {dec(answer[key], PLACES)}"
+            f"macro-{label} = ({' + '.join(fixed(c[key], PLACES) for c in per_class)})/3 = {fixed(answer[key], PLACES)}"
             for label, key in (("P", "precision"), ("R", "recall"), ("F1", "f1")))
         + f".\n\nAccuracy = diagonal / total = {_fraction(int(np.trace(m)), int(m.sum()))}."
     )

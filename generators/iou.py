@@ -14,6 +14,7 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
+from ._numbers import RULE, fixed
 from ._boxes import (
     Box,
     Canvas,
@@ -22,7 +23,6 @@ from ._boxes import (
     corner_spots,
     draw_box,
     draw_labels,
-    fixed,
     intersection_area,
     iou,
     overlap_sides,
@@ -107,7 +107,7 @@ def generate(rng: np.random.Generator) -> Problem:
         "bottom-left corner $(x_1, y_1)$ and top-right corner $(x_2, y_2)$, so its area is "
         "$(x_2 - x_1)(y_2 - y_1)$.\n\n"
         f"$A = {_tuple(a)}$, $B = {_tuple(b)}$\n\n"
-        "What is their IoU (intersection over union), rounded to 2 decimals (halves round up)?"
+        f"What is their IoU (intersection over union), rounded to 2 decimals ({RULE})?"
     )
     w, h = overlap_sides(a, b)
     if w > 0 and h > 0:

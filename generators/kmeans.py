@@ -3,6 +3,7 @@ centroid to the mean of its points; with the tie and empty-cluster conventions m
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,8 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import FONT, Plot, num, place_labels
+from ._numbers import RULE, exact, short, value
+from ._training import FONT, Plot, place_labels
 
 TITLE = "k-means step"
 GRID = 9  # coordinates are integers 0..8
@@ -20,15 +22,17 @@ MARGINS = (24, 22, 8, 8)  # pixels around the axes (left, bottom, right, top): r
 FAR = 2 * GRID ** 2  # more than any squared distance on the grid
 
 
-def lloyd_step(points: list[list[int]], centroids: list[list[float]]) -> dict[str, Any]:
-    """Squared distances, assignment (0-based; argmin takes the first minimum, so a tie goes to
-    the lower-numbered centroid) and the new centroids (an empty cluster's centroid stays)."""
-    p = np.asarray(points, dtype=float)
-    c = np.asarray(centroids, dtype=float)
-    d2 = ((p[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
-    assign = d2.argmin(axis=1)
-    new = [p[assign == j].mean(axis=0) if (assign == j).any() else c[j] for j in range(len(c))]
-    return {"d2": d2.tolist(), "assign": assign.tolist(), "centroids": [[float(x), float(y)] for x, y in new]}
+def lloyd_step(points: list[list[int]], centroids: list[list[int]]) -> dict[str, Any]:
+    """Squared distances, assignment (0-based; the first minimum, so a tie goes to the
+    lower-numbered centroid) and the new centroids as exact means (an empty cluster's centroid stays)."""
+    d2 = [[(px - cx) ** 2 + (py - cy) ** 2 for cx, cy in centroids] for px, py in points]
+    assign = [row.index(min(row)) for row in d2]
+    new = []
+    for j, old in enumerate(centroids):
+        members = [q for q, a in zip(points, assign) if a == j]
+        new.append([Fraction(sum(q[d] for q in members), len(members)) for d in (0, 1)] if members
+                   else [Fraction(v) for v in old])
+    return {"d2": d2, "assign": assign, "centroids": new}
 
 
 def _tie_centroid(rng: np.random.Generator, point: np.ndarray, centroid: np.ndarray,
@@ -78,7 +82,7 @@ def generate(rng: np.random.Generator) -> Problem:
     pts = points.tolist()
     cents = centroids.tolist()
     result = lloyd_step(pts, cents)
-    new = [[float(num(v, PLACES)) for v in q] for q in result["centroids"]]
+    new = [[value(v, PLACES) for v in q] for q in result["centroids"]]
     assign = [j + 1 for j in result["assign"]]
 
     question = (
@@ -88,7 +92,7 @@ def generate(rng: np.random.Generator) -> Problem:
         f"Centroids: {', '.join(f'$C_{{{j}}} = {_pair(q)}$' for j, q in enumerate(cents, 1))}.\n\n"
         "Conventions: squared Euclidean distance; a tie goes to the lower-numbered centroid; a "
         f"centroid with no points stays where it is. Give each point's cluster and the new "
-        f"centroids ({PLACES} decimals)."
+        f"centroids ({PLACES} decimals, {RULE})."
     )
     solution = _solution(pts, cents, result["d2"], assign, new)
     return Problem(
@@ -109,8 +113,9 @@ def generate(rng: np.random.Generator) -> Problem:
     )
 
 
-def _pair(q: list[float]) -> str:
-    return f"({num(q[0], PLACES)}, {num(q[1], PLACES)})"
+def _pair(q: list[int | float]) -> str:
+    """A point as the card writes it; floats are the rounded decimals of `value`."""
+    return "({}, {})".format(*(short(exact(v) if isinstance(v, float) else v, PLACES) for v in q))
 
 
 def _solution(points: list[list[int]], old: list[list[int]], d2: list[list[float]],

@@ -17,6 +17,7 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
+from ._numbers import RULE, fixed
 from ._boxes import (
     FONT_PT,
     Box,
@@ -25,7 +26,6 @@ from ._boxes import (
     area,
     draw_box,
     draw_labels,
-    fixed,
     intersection_area,
     iou,
     place_labels,
@@ -183,7 +183,7 @@ def generate(rng: np.random.Generator) -> Problem:
         "all other pairs 0.\n\n"
         "Boxes are processed by descending score, ties in alphabetical order. A box is suppressed when "
         "its IoU with an already kept box is $> t$; an IoU exactly equal to $t$ survives (IoUs are "
-        f"rounded to 2 decimals; one shown as {fixed(threshold, 2)} is exactly {t}).\n\n"
+        f"rounded to 2 decimals, {RULE}; one shown as {fixed(threshold, 2)} is exactly {t}).\n\n"
         "Which boxes are kept?"
     )
     solution = f"**Kept: {', '.join(kept)}**" + (f" (suppressed: {', '.join(suppressed)})" if suppressed else "")

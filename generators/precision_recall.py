@@ -15,7 +15,7 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._boxes import fixed
+from ._numbers import RULE, fixed
 
 TITLE = "Precision and recall"
 
@@ -119,8 +119,9 @@ def generate(rng: np.random.Generator) -> Problem:
         f"{_ranked_table(scores, matches)}\n\n"
         f"1. Precision and recall at cutoff $k = {k}$ ({f'the top {k} detections' if k > 1 else 'the top detection'})?\n"
         "2. The 11-point interpolated AP (PASCAL VOC 2007): the mean over $r = 0, 0.1, \\dots, 1$ of the "
-        "highest precision at any rank whose recall is $\\ge r$ (0 if no rank reaches $r$)?\n\n"
-        "Round to 3 decimals (halves round up), keeping full precision in between."
+        "highest precision at any rank whose recall is $\\ge r$ (0 if no rank reaches $r$)? A recall "
+        "exactly at a threshold counts: $3/10$ reaches $r = 0.3$.\n\n"
+        f"Round to 3 decimals ({RULE}), keeping full precision in between."
     )
     rows = ["| rank | match | TP | FP | P | R |", "|---:|:---:|---:|---:|---:|---:|"]
     tp = 0

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
+
+from ._numbers import RULE, fixed, sig, value
 
 TITLE = "Depthwise-separable convolution cost"
 
@@ -31,7 +35,8 @@ def compact(n: int) -> str:
     """3 significant digits and a unit, for bar labels: 1.18M."""
     for unit, size in (("G", 10**9), ("M", 10**6), ("k", 10**3)):
         if n >= size:
-            return f"{n / size:.3g}{unit}"
+            text = sig(Fraction(n, size), 3)
+            return f"{text.rstrip('0').rstrip('.') if '.' in text else text}{unit}"
     return str(n)
 
 
@@ -43,7 +48,7 @@ def generate(rng: np.random.Generator) -> Problem:
         d_f, m, n = int(rng.integers(3, 9)), int(rng.integers(2, 9)), int(rng.integers(2, 9))
     d_k = int(rng.choice([3, 3, 3, 5, 7]))
     c = separable_costs(d_f, m, n, d_k)
-    ratio = c["separable_weights"] / c["standard_weights"]
+    ratio = Fraction(c["separable_weights"], c["standard_weights"])
 
     question = (f"A convolution maps a ${d_f} \\times {d_f} \\times {m}$ feature map ($D_F = {d_f}$, $M = {m}$) to "
                 f"${d_f} \\times {d_f} \\times {n}$ ($N = {n}$) with ${d_k} \\times {d_k}$ kernels ($D_K = {d_k}$), "
@@ -51,18 +56,18 @@ def generate(rng: np.random.Generator) -> Problem:
                 "Count the weights (no biases) and the multiply-adds (every kernel tap, zero padding included) of "
                 "a standard convolution and of a depthwise-separable one: a depthwise $D_K \\times D_K$ "
                 "convolution (one filter per input channel) then a pointwise $1 \\times 1$ convolution "
-                "($M \\to N$ channels). What is the ratio separable / standard of the multiply-adds (4 decimals)?")
+                f"($M \\to N$ channels). What is the ratio separable / standard of the multiply-adds (4 decimals, {RULE})?")
     rows = "\n".join(f"| {name} | ${group(c[key + '_weights'])}$ | ${group(c[key + '_madds'])}$ |"
                      for name, key in (("standard $D_K^2 M N$", "standard"), ("depthwise $D_K^2 M$", "depthwise"),
                                        ("pointwise $M N$", "pointwise"), ("separable (sum)", "separable")))
     solution = (f"**Standard ${group(c['standard_weights'])}$ weights, ${group(c['standard_madds'])}$ mult-adds; "
                 f"separable ${group(c['separable_weights'])}$ weights, ${group(c['separable_madds'])}$ mult-adds; "
-                f"ratio ${ratio:.4f}$**\n\n"
+                f"ratio ${fixed(ratio, 4)}$**\n\n"
                 f"Each weight is used once per output position, so mult-adds $=$ weights $\\times D_F^2$ "
                 f"$=$ weights $\\times {group(d_f * d_f)}$ (the ratio is the same for weights).\n\n"
                 "| layer | weights | mult-adds |\n|---|---|---|\n" f"{rows}\n\n"
                 r"$\dfrac{D_K^2 M + M N}{D_K^2 M N} = \dfrac{1}{N} + \dfrac{1}{D_K^2} = "
-                f"\\dfrac{{1}}{{{n}}} + \\dfrac{{1}}{{{d_k * d_k}}} = {ratio:.4f}$")
+                f"\\dfrac{{1}}{{{n}}} + \\dfrac{{1}}{{{d_k * d_k}}} = {fixed(ratio, 4)}$")
     figure = Figure(draw_costs, {kind: [c[f"{layer}_{kind}"] for layer in ("standard", "depthwise", "pointwise")]
                                  for kind in ("weights", "madds")},
                     alt="Bars of the weights and multiply-adds of the standard layer and of the separable one, "
@@ -71,7 +76,7 @@ def generate(rng: np.random.Generator) -> Problem:
     return Problem(inputs={"d_f": d_f, "m": m, "n": n, "d_k": d_k},
                    answer={**{key: c[key] for key in ("standard_weights", "separable_weights",
                                                       "standard_madds", "separable_madds")},
-                           "ratio": round(ratio, 4)},
+                           "ratio": value(ratio, 4)},
                    question=question, solution=solution, answer_figure=figure)
 
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
+from ._numbers import RULE, exact, exp, fixed, ln, value
+
 TITLE = "Softmax and cross-entropy"
 
 
-def softmax_cross_entropy(logits: list[float], label: int) -> tuple[list[float], float]:
-    """Softmax of `logits` and the natural-log cross-entropy of class `label` (0-based).
-
-    The max is subtracted first: the softmax is unchanged and exp() can never overflow."""
-    z = np.asarray(logits, dtype=float)
-    shifted = z - z.max()
-    log_sum = float(np.log(np.exp(shifted).sum()))
-    probs = np.exp(shifted - log_sum)
-    return [float(p) for p in probs], log_sum - float(shifted[label])
+def softmax_cross_entropy(logits: list[float], label: int) -> tuple[list[Fraction], Fraction]:
+    """Softmax of `logits` and the natural-log cross-entropy of class `label` (0-based), exact but
+    for e and ln (see _numbers). The max is subtracted first, as a stable implementation does: the
+    softmax is unchanged and e^(z - m) ≤ 1."""
+    z = [exact(v) for v in logits]
+    m = max(z)
+    exps = [exp(v - m) for v in z]
+    total = sum(exps)
+    return [e / total for e in exps], ln(total) - (z[label] - m)
 
 
 def _logits(rng: np.random.Generator) -> list[float]:
@@ -45,26 +49,26 @@ def generate(rng: np.random.Generator) -> Problem:
     probs, loss = softmax_cross_entropy(logits, label)
     k, y = len(logits), label + 1  # classes are numbered from 1 on the card
     m = max(logits)
-    exps = [float(np.exp(z - m)) for z in logits]
-    shown = [f"{p:.3f}" for p in probs]
+    exps = [exp(exact(z) - exact(m)) for z in logits]
+    shown = [fixed(p, 3) for p in probs]
 
     question = (f"A {k}-class classifier outputs the logits $z = ({', '.join(f'{v:.1f}' for v in logits)})$ "
                 f"for an example whose true class is $y = {y}$ (classes numbered from 1).\n\n"
                 "Compute the softmax probabilities (3 decimals) and the cross-entropy loss "
-                r"$-\ln p_y$ (natural log), each to 3 decimals, keeping full precision in between.")
-    rows = "\n".join(f"| {i + 1} | ${z:.1f}$ | {e:.4f} | {s} |"
+                r"$-\ln p_y$ (natural log), each to 3 decimals " f"({RULE}), keeping full precision in between.")
+    rows = "\n".join(f"| {i + 1} | ${z:.1f}$ | {fixed(e, 4)} | {s} |"
                      for i, (z, e, s) in enumerate(zip(logits, exps, shown)))
-    solution = (f"**$p = ({', '.join(shown)})$, loss $= {loss:.3f}$**\n\n"
+    solution = (f"**$p = ({', '.join(shown)})$, loss $= {fixed(loss, 3)}$**\n\n"
                 f"Subtract the max $m = {m:.1f}$ (same softmax, no overflow), exponentiate, divide by the sum.\n\n"
                 r"| $i$ | $z_i$ | $e^{z_i - m}$ | $p_i$ |" "\n|---|---|---|---|\n" f"{rows}\n\n"
-                f"$S = \\sum_i e^{{z_i - m}} = {sum(exps):.4f}$\n\n"
-                f"As $p_{y} = e^{{z_{y} - m}}/S$: $-\\ln p_{y} = \\ln S - (z_{y} - m) = {np.log(sum(exps)):.3f} + {m - logits[label]:.1f}"
-                f" = {loss:.3f}$")
-    figure = Figure(draw_softmax, {"logits": logits, "probs": [round(p, 3) for p in probs], "label": label},
+                f"$S = \\sum_i e^{{z_i - m}} = {fixed(sum(exps), 4)}$\n\n"
+                f"As $p_{y} = e^{{z_{y} - m}}/S$: $-\\ln p_{y} = \\ln S - (z_{y} - m) = {fixed(ln(sum(exps)), 3)} + {fixed(exact(m) - exact(logits[label]), 1)}"
+                f" = {fixed(loss, 3)}$")
+    figure = Figure(draw_softmax, {"logits": logits, "probs": [value(p, 3) for p in probs], "label": label},
                     alt=f"Bar charts of the logits and of the softmax probabilities; true class {y} highlighted.",
                     size=(4.0, 3.3))
     return Problem(inputs={"logits": logits, "label": label},
-                   answer={"probs": [round(p, 3) for p in probs], "loss": round(loss, 3)},
+                   answer={"probs": [value(p, 3) for p in probs], "loss": value(loss, 3)},
                    question=question, solution=solution, answer_figure=figure)
 
 

@@ -47,15 +47,6 @@ def test_the_seeds_really_vary_the_problem(name: str, problems: dict[str, list[P
     assert len({p.question for p in problems[name]}) > 250
 
 
-def test_rounding_helper_rounds_half_up() -> None:
-    assert BOXES.fixed(Fraction(1, 8), 2) == "0.13"
-    assert BOXES.fixed(Fraction(5, 11), 3) == "0.455"
-    assert BOXES.fixed(Fraction(0), 3) == "0.000" and BOXES.fixed(Fraction(1), 2) == "1.00"
-    for n in range(400):
-        x = Fraction(n, 160)
-        assert BOXES.fixed(x, 2) == str(half_up(x, 2))
-
-
 # --- IoU ------------------------------------------------------------------------------------------
 
 GRID = 10

@@ -1,0 +1,256 @@
+"""Independent solvers for every practice family, shared by the tests (a few hundred problems per
+family) and bench/oracle_bench.py (10,000 per family).
+
+Each oracle recomputes a problem's answer from its inputs another way (cell counting, brute force,
+another formulation, Decimal at 100 digits instead of the generators' Fractions) and rounds with
+decimal.ROUND_HALF_UP, not with the generators' formatter; it raises AssertionError on any
+difference, so an exact half rounded the wrong way fails. `HALVES` counts the exact halves met.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
+from itertools import product
+
+from ankibuild.problem import Problem
+
+PRECISION = 100
+HALVES: Counter[str] = Counter()  # family -> exact halves checked
+
+
+def decimal(x: Fraction | Decimal | int | float | str) -> Decimal:
+    """x as a Decimal at 100 digits (exact when x is a decimal; a float is taken as its repr)."""
+    if isinstance(x, float):
+        return Decimal(repr(x))
+    if isinstance(x, Fraction):
+        with localcontext(Context(prec=PRECISION)):
+            return Decimal(x.numerator) / Decimal(x.denominator)
+    return Decimal(x)
+
+
+def half_up(x: Fraction | Decimal | int, places: int, family: str = "") -> str:
+    """x to `places` decimals, halves away from zero (decimal's ROUND_HALF_UP); no '-0.00'."""
+    d = decimal(x)
+    if family and (d * Decimal(10) ** places) % 1 in (Decimal("0.5"), Decimal("-0.5")):
+        HALVES[family] += 1
+    text = str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return text[1:] if text.startswith("-") and Decimal(text) == 0 else text
+
+
+def sig_half_up(x: Fraction | Decimal, figures: int, family: str = "") -> str:
+    """x to `figures` significant figures, halves away from zero, trailing zeros kept."""
+    d = decimal(x)
+    if d == 0:
+        return "0"
+    rounded = Context(prec=figures, rounding=ROUND_HALF_UP).plus(d)
+    places = figures - 1 - rounded.adjusted()
+    if family and (d.scaleb(places)) % 1 in (Decimal("0.5"), Decimal("-0.5")):
+        HALVES[family] += 1
+    return format(rounded.quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def same(shown: float, text: str, where: str) -> None:
+    assert shown == float(text), f"{where}: card says {shown}, oracle {text}"
+
+
+# --- detection -----------------------------------------------------------------------------------
+
+def cells(box: list[int]) -> set[tuple[int, int]]:
+    x1, y1, x2, y2 = box
+    return set(product(range(x1, x2), range(y1, y2)))
+
+
+def iou_by_cells(a: list[int], b: list[int]) -> Fraction:
+    ca, cb = cells(a), cells(b)
+    return Fraction(len(ca & cb), len(ca | cb))
+
+
+def check_iou(p: Problem) -> None:
+    a, b = p.inputs["a"], p.inputs["b"]
+    shown = half_up(iou_by_cells(a, b), 2, "iou")
+    same(p.answer["iou"], shown, "iou")
+    assert p.answer["intersection"] == len(cells(a) & cells(b)) and p.answer["union"] == len(cells(a) | cells(b))
+    assert f"**IoU = {shown}**" in p.solution
+
+
+def nms_recursive(boxes: dict[str, list[int]], scores: dict[str, Decimal], t: Fraction) -> list[str]:
+    """Keep the best box (score, then name), drop what overlaps it by more than t, repeat on the rest."""
+    if not boxes:
+        return []
+    best = min(boxes, key=lambda k: (-scores[k], k))
+    rest = {k: b for k, b in boxes.items() if k != best and iou_by_cells(boxes[best], b) <= t}
+    return [best, *nms_recursive(rest, scores, t)]
+
+
+def check_nms(p: Problem) -> None:
+    boxes, t = p.inputs["boxes"], Fraction(repr(p.inputs["threshold"]))
+    kept = sorted(nms_recursive(boxes, {k: decimal(v) for k, v in p.inputs["scores"].items()}, t))
+    assert p.answer["kept"] == kept and p.answer["suppressed"] == sorted(set(boxes) - set(kept))
+    for a, b in ((a, b) for a in sorted(boxes) for b in sorted(boxes) if a < b):
+        value = iou_by_cells(boxes[a], boxes[b])
+        if value:
+            assert f"{a}–{b} {half_up(value, 2, 'nms')}" in p.question
+
+
+def ap11_by_envelope(matches: list[bool], n_gt: int) -> Fraction:
+    """Precision envelope from the right, then for each threshold r = i/10 the first rank whose recall
+    reaches it, tested in integers (10·TP ≥ i·G): a recall exactly at a threshold counts."""
+    tps = [sum(matches[:k + 1]) for k in range(len(matches))]
+    precision = [Fraction(tp, k + 1) for k, tp in enumerate(tps)]
+    envelope = precision[:]
+    for k in range(len(envelope) - 2, -1, -1):
+        envelope[k] = max(envelope[k], envelope[k + 1])
+    total = Fraction(0)
+    for i in range(11):
+        first = next((k for k, tp in enumerate(tps) if 10 * tp >= i * n_gt), None)
+        total += envelope[first] if first is not None else 0
+    return total / 11
+
+
+def check_precision_recall(p: Problem) -> None:
+    matches, n_gt, k = p.inputs["matches"], p.inputs["n_gt"], p.inputs["k"]
+    tp = sum(matches[:k])
+    expected = {"precision_at_k": Fraction(tp, k), "recall_at_k": Fraction(tp, n_gt),
+                "ap11": ap11_by_envelope(matches, n_gt)}
+    for key, x in expected.items():
+        same(p.answer[key], half_up(x, 3, "precision_recall"), key)
+    assert f"AP = {half_up(expected['ap11'], 3)}**" in p.solution
+
+
+# --- classification and shapes -------------------------------------------------------------------
+
+def check_softmax(p: Problem) -> None:
+    """p_i = 1 / Σ_j e^(z_j − z_i) and loss = ln Σ_j e^(z_j − z_y), in Decimal at 100 digits."""
+    z, y = [decimal(v) for v in p.inputs["logits"]], p.inputs["label"]
+    with localcontext(Context(prec=PRECISION)):
+        probs = [1 / sum((zj - zi).exp() for zj in z) for zi in z]
+        loss = sum((zj - z[y]).exp() for zj in z).ln()
+    for shown, x in zip(p.answer["probs"], probs, strict=True):
+        same(shown, half_up(x, 3, "softmax"), "p")
+    same(p.answer["loss"], half_up(loss, 3, "softmax"), "loss")
+
+
+def windows(n: int, k: int, s: int, p: int, d: int) -> int:
+    """Kernel windows that fit in the padded row, counted by sliding."""
+    return sum(1 for start in range(0, n + 2 * p, s) if start + d * (k - 1) < n + 2 * p)
+
+
+def check_conv_shape(p: Problem) -> None:
+    i = p.inputs
+    c_out = i["c_out"] if i["kind"] == "conv" else i["c"]
+    assert p.answer["shape"] == [c_out, *(windows(n, i["k"], i["s"], i["p"], i["d"]) for n in (i["h"], i["w"]))]
+
+
+def stamped_length(n: int, k: int, s: int, p: int, o: int, d: int) -> int:
+    """Scatter every input cell's kernel taps, then crop p at the start and p − o at the end."""
+    taps = {i * s + j * d for i in range(n) for j in range(k)}
+    return max(taps) + 1 - 2 * p + o
+
+
+def check_transposed_conv(p: Problem) -> None:
+    i = p.inputs
+    assert p.answer["size"] == [stamped_length(n, i["k"], i["s"], i["p"], i["o"], i["d"]) for n in (i["h"], i["w"])]
+
+
+def check_separable_conv(p: Problem) -> None:
+    i = p.inputs
+    d_f, m, n, d_k = i["d_f"], i["m"], i["n"], i["d_k"]
+    standard = d_k * d_k * m * n
+    separable = d_k * d_k * m + m * n
+    assert (p.answer["standard_weights"], p.answer["separable_weights"]) == (standard, separable)
+    assert (p.answer["standard_madds"], p.answer["separable_madds"]) == (standard * d_f**2, separable * d_f**2)
+    same(p.answer["ratio"], half_up(Fraction(1, n) + Fraction(1, d_k * d_k), 4, "separable_conv"), "ratio")
+
+
+# --- training ------------------------------------------------------------------------------------
+
+def check_kmeans(p: Problem) -> None:
+    points, centroids = p.inputs["points"], p.inputs["centroids"]
+    assign = []
+    for px, py in points:  # strict '<': the first of tied centroids wins
+        best = 0
+        for j, (cx, cy) in enumerate(centroids):
+            if (px - cx) ** 2 + (py - cy) ** 2 < (px - centroids[best][0]) ** 2 + (py - centroids[best][1]) ** 2:
+                best = j
+        assign.append(best)
+    assert p.answer["assignment"] == [a + 1 for a in assign]
+    for j, shown in enumerate(p.answer["centroids"]):
+        members = [q for q, a in zip(points, assign) if a == j]
+        for d in (0, 1):
+            x = Fraction(sum(q[d] for q in members), len(members)) if members else Fraction(centroids[j][d])
+            same(shown[d], half_up(x, 2, "kmeans"), f"C{j + 1}")
+    head = p.solution.split("\n")[0]
+    for j, (x, y) in enumerate(p.answer["centroids"], 1):
+        assert f"C_{j} \\to ({half_up(decimal(x), 2).rstrip('0').rstrip('.')}, " \
+               f"{half_up(decimal(y), 2).rstrip('0').rstrip('.')})" in head
+
+
+def check_adam(p: Problem) -> None:
+    """PyTorch's update from the card's numbers, in Decimal at 100 digits."""
+    i = p.inputs
+    t = i["t"]
+    theta, g, m0, v0, lr, b1, b2, eps = (decimal(i[key]) for key in
+                                         ("theta", "g", "m_prev", "v_prev", "lr", "beta1", "beta2", "eps"))
+    assert g == 2 * decimal(i["a"]) * (theta - i["c"]), "g is f'(θ) of the θ shown"
+    with localcontext(Context(prec=PRECISION)):
+        m = b1 * m0 + (1 - b1) * g
+        v = b2 * v0 + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        expected = {"m": m, "v": v, "m_hat": m_hat, "v_hat": v_hat, "theta": theta - lr * m_hat / (v_hat.sqrt() + eps)}
+    for key, x in expected.items():
+        same(p.answer[key], sig_half_up(x, 4, "adam"), key)
+    assert f"**$\\theta_{t} = {sig_half_up(expected['theta'], 4)}$**" in p.solution
+    assert abs(expected["theta"] - theta) >= Decimal("0.01"), "the step shows at 4 significant figures"
+
+
+def check_momentum(p: Problem) -> None:
+    """The other common form, exactly: u ← μu − ηg, w ← w + u (u = −ηv of PyTorch's)."""
+    i = p.inputs
+    a, c, w, lr, mu = (Fraction(repr(i[key])) if isinstance(i[key], float) else Fraction(i[key])
+                       for key in ("a", "c", "w0", "lr", "mu"))
+    u, ws = Fraction(0), []
+    for _ in range(i["steps"]):
+        u = mu * u - lr * 2 * a * (w - c)
+        w += u
+        ws.append(w)
+    same(p.answer["w"], half_up(ws[-1], 4, "momentum"), "w")
+    assert f"**$w_{i['steps']} = {half_up(ws[-1], 4).rstrip('0').rstrip('.')}$**" in p.solution
+    for row, x in zip(p.answer["rows"], ws, strict=True):
+        same(row["w"], half_up(x, 4), "row w")
+
+
+def check_confusion(p: Problem) -> None:
+    """Expand the matrix into (actual, predicted) pairs and count; 0/0 is 0; F1 = 2TP/(2TP+FP+FN)."""
+    matrix, positive = p.inputs["matrix"], p.inputs["positive"]
+    pairs = [(a, q) for a, row in enumerate(matrix) for q, n in enumerate(row) for _ in range(n)]
+
+    def ratio(n: int, d: int) -> Fraction:
+        return Fraction(n, d) if d else Fraction(0)
+
+    per = []
+    for c in ([positive] if positive is not None else range(len(matrix))):
+        tp = sum(a == q == c for a, q in pairs)
+        predicted, actual = sum(q == c for _, q in pairs), sum(a == c for a, _ in pairs)
+        per.append((ratio(tp, predicted), ratio(tp, actual), ratio(2 * tp, predicted + actual)))
+    expected = {key: sum(x[k] for x in per) / len(per) for k, key in enumerate(("precision", "recall", "f1"))}
+    expected["accuracy"] = ratio(sum(a == q for a, q in pairs), len(pairs))
+    for key, x in expected.items():
+        same(p.answer[key], half_up(x, 3, "confusion"), key)
+    for row in matrix:
+        assert " | ".join(str(n) for n in row) in p.question, "the counts are in the question text"
+    prefix = "macro-" if positive is None else ""
+    head = p.solution.split("\n")[0]
+    for label, key in (("P", "precision"), ("R", "recall"), ("F1", "f1")):
+        assert f"{prefix}{label} = {half_up(expected[key], 3)}" in head
+
+
+ORACLES: dict[str, Callable[[Problem], None]] = {
+    "iou": check_iou, "nms": check_nms, "precision_recall": check_precision_recall, "softmax": check_softmax,
+    "conv_shape": check_conv_shape, "transposed_conv": check_transposed_conv,
+    "separable_conv": check_separable_conv, "kmeans": check_kmeans, "adam": check_adam,
+    "momentum": check_momentum, "confusion": check_confusion,
+}
+
