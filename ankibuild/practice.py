@@ -53,9 +53,14 @@ class Generated:
     time_limit: float  # seconds, for drawing its figures too
 
 
-def rng_for(seed: int, family: str, index: int) -> np.random.Generator:
-    """The problem's own random stream: independent of the count and of the other families."""
-    return np.random.default_rng([seed, zlib.crc32(family.encode()), index])
+MAX_REDRAWS = 50  # a problem that repeats an earlier one is drawn again, at most this many times
+
+
+def rng_for(seed: int, family: str, index: int, redraw: int = 0) -> np.random.Generator:
+    """The problem's own random stream: independent of the count and of the other families; a
+    redraw (the problem repeated an earlier one) gets a stream of its own."""
+    key = [seed, zlib.crc32(family.encode()), index]
+    return np.random.default_rng(key + [redraw] if redraw else key)
 
 
 def load_family(directory: Path, name: str, reporter: Reporter, time_limit: float = 5.0) -> Family | None:
@@ -95,26 +100,40 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
                  time_limit: float = 5.0) -> list[Generated]:
     """Problems 0..count-1, each made twice, the second time in another world (clock, global random
     state) to catch hidden randomness; each run fenced and within the time limit. Stops at the first
-    failure."""
+    failure.
+
+    A problem whose question repeats an earlier one's is drawn again from its next stream, so no two
+    problems of a deck's family are the same; problem i still depends only on (seed, family, i)
+    and the problems before it, never on the count."""
     display = display_path(family.path, Path.cwd())
     problems: list[Generated] = []
+    questions: set[str] = set()
     for index in range(count):
         where = f"generator '{family.name}' problem {index + 1} (seed {seed})"
-        runs: list[Outcome] = []
-        for world in (0, 1):  # the second run only after a good first: one report, one time limit to wait
-            runs.append(run_fenced(family.module.generate, rng_for(seed, family.name, index), limit=time_limit,
-                                   world=world))
-            if not _fine(runs[-1], family.path, where, reporter, index + 1):
+        for redraw in range(MAX_REDRAWS + 1):
+            runs: list[Outcome] = []
+            for world in (0, 1):  # the second run only after a good first: one report, one time limit to wait
+                runs.append(run_fenced(family.module.generate, rng_for(seed, family.name, index, redraw),
+                                       limit=time_limit, world=world))
+                if not _fine(runs[-1], family.path, where, reporter, index + 1):
+                    return problems
+            first, second = (run.value for run in runs)
+            try:
+                _check_problem(first)
+                if _fingerprint(first) != _fingerprint(second):
+                    raise ValueError("is not deterministic: two runs with the same seed differ; take every random "
+                                     "choice from the rng argument, and no global state or time")
+            except ValueError as err:
+                reporter.error(display, 0, f"{where} {err}")
                 return problems
-        first, second = (run.value for run in runs)
-        try:
-            _check_problem(first)
-            if _fingerprint(first) != _fingerprint(second):
-                raise ValueError("is not deterministic: two runs with the same seed differ; take every random "
-                                 "choice from the rng argument, and no global state or time")
-        except ValueError as err:
-            reporter.error(display, 0, f"{where} {err}")
+            if first.question not in questions:
+                break
+        else:
+            reporter.error(display, 0, f"{where} repeats an earlier problem's question in {MAX_REDRAWS + 1} draws: "
+                                       f"the family has too few distinct problems for count = {count}; lower the count "
+                                       "or vary the problems more")
             return problems
+        questions.add(first.question)
         problems.append(Generated(family, seed, index, first, time_limit))
     return problems
 

@@ -91,14 +91,14 @@ class Canvas:
 
 
 def draw_box(ax: Any, box: Box, color: str, *, dashed: bool = False, fill_alpha: float = 0.10,
-             linewidth: float = 2.0) -> None:
+             linewidth: float = 2.0, zorder: float = 2) -> None:
     """A box outline in `color` with a faint fill of the same colour (meaning survives inversion)."""
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
 
     x1, y1, x2, y2 = box
     ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, facecolor=to_rgba(color, fill_alpha), edgecolor=color,
-                           linewidth=linewidth, linestyle=(0, (4, 2.5)) if dashed else "-", zorder=2))
+                           linewidth=linewidth, linestyle=(0, (4, 2.5)) if dashed else "-", zorder=zorder))
 
 
 # A candidate label position: anchor point and which side of it the text goes, (dx, dy) in

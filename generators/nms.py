@@ -200,7 +200,8 @@ def generate(rng: np.random.Generator) -> Problem:
         question_figure=Figure(draw_detections, {**args, "kept": None},
                                f"{n} labelled boxes with scores, in {len(clusters)} clusters", CANVAS.size),
         answer_figure=Figure(draw_detections, {**args, "kept": kept},
-                             f"Kept boxes {', '.join(kept)} solid, suppressed ones dashed", ANSWER_CANVAS.size),
+                             f"Kept boxes {', '.join(kept)} solid" + (", suppressed ones dashed" if suppressed else ""),
+                             (ANSWER_CANVAS if suppressed else CANVAS).size),
     )
 
 
@@ -242,15 +243,17 @@ def layout(boxes: dict[str, list[int]], scores: dict[str, float]) -> list[Placed
 def draw_detections(fig: Any, boxes: dict[str, list[int]], scores: dict[str, float], clusters: list[list[str]],
                     kept: list[str] | None) -> None:
     """Every box in its cluster colour with its label and score; with `kept` (the answer), kept
-    boxes solid and suppressed ones dashed and faint, under a one-line legend."""
-    ax = (CANVAS if kept is None else ANSWER_CANVAS).axes(fig)
+    boxes solid and suppressed ones dashed and faint, drawn over the kept ones (a suppressed box
+    inside a kept one stays visible), under a one-line legend when any box was suppressed."""
+    suppressed = [k for k in boxes if kept is not None and k not in kept]
+    ax = (ANSWER_CANVAS if suppressed else CANVAS).axes(fig)
     color = {k: COLORS[i] for names in clusters for i, k in enumerate(names)}
     for label, box in boxes.items():
-        gone = kept is not None and label not in kept
+        gone = label in suppressed
         draw_box(ax, tuple(box), color[label], dashed=gone, fill_alpha=0.03 if gone else 0.12,
-                 linewidth=1.5 if gone else 2.2)
+                 linewidth=1.5 if gone else 2.2, zorder=2.5 if gone else 2)
     placed = layout(boxes, scores)
     draw_labels(ax, [(p, color[k], kept is None or k in kept) for p, k in zip(placed, boxes)])
-    if kept is not None:
+    if suppressed:
         ax.text(CANVAS.xlim[1] / 2, CANVAS.ylim[1] + LEGEND_ROOM / 2, "solid: kept    dashed: suppressed",
                 ha="center", va="center", fontsize=10, color=INK)

@@ -75,6 +75,8 @@ def test_problems_pass_the_engine_and_the_house_rules(name: str) -> None:
             reporter = Reporter()
             mask_math(text, name, 1, reporter)
             assert not reporter.items, (where, [str(d) for d in reporter.items])
+    questions = [g.problem.question for g in generated(name)]
+    assert len(set(questions)) == len(questions), "no two problems of a family are the same"
 
 
 IMPORT_WITHOUT_MATPLOTLIB = """

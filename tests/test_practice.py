@@ -285,3 +285,35 @@ def test_a_warning_in_generated_text_is_reported_on_every_build(practice):
         assert result.code == 0
         assert re.search(r"generators/squares\.py \(generator 'squares' problem 1 \(seed 7\)\):1: warning: .*brace",
                          result.err), result.err
+
+
+FEW = '''\
+"""Only three different problems."""
+from ankibuild.problem import Figure, Problem
+
+TITLE = "Few"
+
+
+def generate(rng):
+    x = int(rng.integers(1, 4))
+    return Problem(inputs={"x": x}, answer={"double": 2 * x}, question=f"What is $2 \\\\cdot {x}$?",
+                   solution=f"**{2 * x}**", question_figure=Figure(draw, {"x": x}, alt=f"{x} dots"))
+
+
+def draw(fig, x):
+    fig.add_subplot().plot(range(x), range(x), "o")
+'''
+
+
+def test_no_two_problems_of_a_family_in_a_deck_are_the_same(practice, anki):
+    practice.write("generators/few.py", FEW)
+    practice.write("decks.toml", deck_toml(count=3, generator="few"))
+    anki.import_deck(build(practice))
+    questions = sorted(note["Question"] for note in anki.notes("tag:practice::few"))
+    assert len(questions) == 3 and len(set(questions)) == 3, "each of the three possible problems once"
+
+    practice.write("decks.toml", deck_toml(count=4, generator="few"))
+    result = practice.run()
+    assert result.code == 1
+    assert "generators/few.py: error: generator 'few' problem 4 (seed 7) repeats an earlier problem" in result.err
+    assert "lower the count" in result.err
