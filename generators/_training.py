@@ -263,3 +263,34 @@ def draw_quadratic_paths(fig: Any, a: float, c: float, var: str, paths: list[dic
         fig.text(0.5, 1 - 8 / (fig.get_size_inches()[1] * fig.dpi), title, ha="center", va="top", fontsize=FONT + 1)
     place_labels(plot, labelled, [t for t, _ in texts], obstacles=list(zip(xs[::3], ys[::3])),
                  colours=[colour for _, colour in texts], size=FONT + 1)
+
+
+def draw_bars(fig: Any, names: Sequence[str], series: Sequence[dict[str, Any]], marks: Sequence[str] = ()) -> None:
+    """Grouped bars, one group per name: each series is {"name", "values", "colour", "hollow"}; a key
+    of the series above the plot and, under each group, its name and its `marks` entry (e.g. '×').
+    No value axis: the card gives the numbers, the bars show their sizes and signs."""
+    values = [v for s in series for v in s["values"]]
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = 0.08 * ((high - low) or 1.0)
+    k = len(series)
+    plot = Plot(fig, (8, 40 if marks else 26, 8, 30), (-0.5, len(names) - 0.5), (low - pad, high + pad))
+    width = 0.8 / k
+    boxes, faces, edges = [], [], []
+    for s_index, s in enumerate(series):
+        for i, v in enumerate(s["values"]):
+            x0 = i - 0.4 + s_index * width
+            boxes.append([(x0, 0), (x0 + width * 0.9, 0), (x0 + width * 0.9, v), (x0, v)])
+            faces.append("none" if s.get("hollow") else s["colour"])
+            edges.append(s["colour"])
+    plot.polygons(boxes, facecolors=faces, edgecolors=edges, linewidths=1.4, alpha=0.9)
+    plot.lines([[(-0.5, 0), (len(names) - 0.5, 0)]], colors=INK, linewidths=0.8)
+    y0 = low - pad
+    for i, name in enumerate(names):
+        plot.text(i, y0 - 4 * plot.per_y, name, ha="center", va="top", fontsize=FONT + 1)
+        if marks and marks[i]:
+            plot.text(i, y0 - 20 * plot.per_y, marks[i], ha="center", va="top", fontsize=FONT + 1)
+    height = fig.get_size_inches()[1] * fig.dpi
+    for s_index, s in enumerate(series):
+        mark = "\N{WHITE SQUARE}" if s.get("hollow") else "\N{BLACK SQUARE}"
+        fig.text((s_index + 0.5) / k, 1 - 8 / height, f"{mark} {s['name']}", ha="center", va="top",
+                 fontsize=FONT + 1, color=s["colour"])

@@ -9,6 +9,7 @@ difference, so an exact half rounded the wrong way fails. `HALVES` counts the ex
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
@@ -247,7 +248,25 @@ def check_confusion(p: Problem) -> None:
         assert f"{prefix}{label} = {half_up(expected[key], 3)}" in head
 
 
+def check_dropout(p: Problem) -> None:
+    """Training outputs by Decimal division; the expected sum by enumerating every mask with its probability."""
+    x, mask, drop = [decimal(v) for v in p.inputs["x"]], p.inputs["mask"], Fraction(repr(p.inputs["p"]))
+    with localcontext(Context(prec=PRECISION)):
+        train = [v / (1 - decimal(drop)) if m else Decimal(0) for v, m in zip(x, mask)]
+    for shown, v in zip(p.answer["train"], train, strict=True):
+        same(shown, half_up(v, 3, "dropout"), "train")
+    expected = Fraction(0)
+    for kept in product((0, 1), repeat=len(x)):
+        chance = math.prod((1 - drop) if k else drop for k in kept)
+        expected += chance * sum(Fraction(v) / (1 - drop) for v, k in zip(x, kept) if k)
+    same(p.answer["expected_sum"], half_up(expected, 3, "dropout"), "expected sum")
+    assert p.answer["test"] == p.inputs["x"]
+    for shown, v in zip(p.answer["classic_test"], x, strict=True):
+        same(shown, half_up(v * (1 - decimal(drop)), 3, "dropout"), "classic test")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "dropout": check_dropout,
     "iou": check_iou, "nms": check_nms, "precision_recall": check_precision_recall, "softmax": check_softmax,
     "conv_shape": check_conv_shape, "transposed_conv": check_transposed_conv,
     "separable_conv": check_separable_conv, "kmeans": check_kmeans, "adam": check_adam,
