@@ -265,7 +265,22 @@ def check_dropout(p: Problem) -> None:
         same(shown, half_up(v * (1 - decimal(drop)), 3, "dropout"), "classic test")
 
 
+def check_receptive_field(p: Problem) -> None:
+    """Walk back from one unit of the last layer: unit i of a layer reads units i·s + t·d (t < k) of the
+    layer below. The field is the span of input pixels reached; the jump, how far unit 1's span is moved."""
+    spans = []
+    for last in (0, 1):
+        reached = {last}
+        for layer in reversed(p.inputs["layers"]):
+            reached = {i * layer["s"] + t * layer["d"] for i in reached for t in range(layer["k"])}
+        spans.append((min(reached), max(reached)))
+    assert p.answer["receptive_field"] == spans[0][1] - spans[0][0] + 1
+    assert p.answer["jump"] == spans[1][0] - spans[0][0]
+    assert f"**Receptive field {p.answer['receptive_field']} pixels, jump {p.answer['jump']}**" in p.solution
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "receptive_field": check_receptive_field,
     "dropout": check_dropout,
     "iou": check_iou, "nms": check_nms, "precision_recall": check_precision_recall, "softmax": check_softmax,
     "conv_shape": check_conv_shape, "transposed_conv": check_transposed_conv,
