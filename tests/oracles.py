@@ -279,7 +279,20 @@ def check_receptive_field(p: Problem) -> None:
     assert f"**Receptive field {p.answer['receptive_field']} pixels, jump {p.answer['jump']}**" in p.solution
 
 
+def check_focal_loss(p: Problem) -> None:
+    """−ln p_t and α_t(1 − p_t)^γ(−ln p_t), in Decimal at 100 digits."""
+    gamma = p.inputs["gamma"]
+    for k, (y, prob) in enumerate(zip(p.inputs["labels"], p.inputs["p"], strict=True)):
+        with localcontext(Context(prec=PRECISION)):
+            p_t = decimal(prob) if y == 1 else 1 - decimal(prob)
+            ce = -p_t.ln()
+            fl = (Decimal("0.25") if y == 1 else Decimal("0.75")) * (1 - p_t) ** gamma * ce
+        same(p.answer["ce"][k], sig_half_up(ce, 4, "focal_loss"), "CE")
+        same(p.answer["focal"][k], sig_half_up(fl, 4, "focal_loss"), "focal")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "focal_loss": check_focal_loss,
     "receptive_field": check_receptive_field,
     "dropout": check_dropout,
     "iou": check_iou, "nms": check_nms, "precision_recall": check_precision_recall, "softmax": check_softmax,
