@@ -291,7 +291,28 @@ def check_focal_loss(p: Problem) -> None:
         same(p.answer["focal"][k], sig_half_up(fl, 4, "focal_loss"), "focal")
 
 
+def check_batchnorm(p: Problem) -> None:
+    """Batch statistics by the two-pass formula, the update as PyTorch documents it, in Decimal at 100 digits."""
+    i = p.inputs
+    x, gamma, beta = [Decimal(v) for v in i["x"]], decimal(i["gamma"]), decimal(i["beta"])
+    eps, m, n = Decimal("1e-5"), Decimal("0.1"), len(i["x"])
+    with localcontext(Context(prec=PRECISION)):
+        mu = sum(x) / n
+        biased = sum(v * v for v in x) / n - mu * mu
+        unbiased = biased * n / (n - 1)
+        y = [gamma * (v - mu) / (biased + eps).sqrt() + beta for v in x]
+        mean = (1 - m) * decimal(i["running_mean"]) + m * mu
+        var = (1 - m) * decimal(i["running_var"]) + m * unbiased
+        y_eval = gamma * (i["x_eval"] - mean) / (var + eps).sqrt() + beta
+    for shown, v in zip(p.answer["y"], y, strict=True):
+        same(shown, half_up(v, 3, "batchnorm"), "y")
+    same(p.answer["running_mean"], half_up(mean, 3, "batchnorm"), "running mean")
+    same(p.answer["running_var"], half_up(var, 3, "batchnorm"), "running var")
+    same(p.answer["y_eval"], half_up(y_eval, 3, "batchnorm"), "eval")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "batchnorm": check_batchnorm,
     "focal_loss": check_focal_loss,
     "receptive_field": check_receptive_field,
     "dropout": check_dropout,
