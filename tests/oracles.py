@@ -311,7 +311,22 @@ def check_batchnorm(p: Problem) -> None:
     same(p.answer["y_eval"], half_up(y_eval, 3, "batchnorm"), "eval")
 
 
+def check_attention(p: Problem) -> None:
+    """softmax(QKᵀ/√d)V for the asked row, masked keys dropped; w_j = 1/Σ_i e^(s_i − s_j), in Decimal."""
+    q, k, v, token = p.inputs["q"], p.inputs["k"], p.inputs["v"], p.inputs["token"]
+    seen = token if p.inputs["masked"] else len(k)
+    with localcontext(Context(prec=PRECISION)):
+        scores = [Decimal(sum(a * b for a, b in zip(q[token - 1], key))) / Decimal(len(key)).sqrt() for key in k[:seen]]
+        weights = [1 / sum((t - s).exp() for t in scores) for s in scores] + [Decimal(0)] * (len(k) - seen)
+        output = [sum(w * row[c] for w, row in zip(weights, v)) for c in range(len(v[0]))]
+    for shown, w in zip(p.answer["weights"], weights, strict=True):
+        same(shown, half_up(w, 3, "attention"), "weight")
+    for shown, o in zip(p.answer["output"], output, strict=True):
+        same(shown, half_up(o, 3, "attention"), "output")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "attention": check_attention,
     "batchnorm": check_batchnorm,
     "focal_loss": check_focal_loss,
     "receptive_field": check_receptive_field,
