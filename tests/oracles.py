@@ -325,7 +325,22 @@ def check_attention(p: Problem) -> None:
         same(shown, half_up(o, 3, "attention"), "output")
 
 
+def check_segmentation_metrics(p: Problem) -> None:
+    """IoU from the confusion matrix of the pixels, IoU_c = C_cc / (row_c + column_c − C_cc); Dice = 2 IoU/(1 + IoU)."""
+    confusion = Counter((t, q) for rt, rq in zip(p.inputs["truth"], p.inputs["pred"]) for t, q in zip(rt, rq))
+    ious = {}
+    for c in (0, 1, 2):
+        row = sum(n for (t, _), n in confusion.items() if t == c)
+        column = sum(n for (_, q), n in confusion.items() if q == c)
+        if row + column:
+            ious[c] = Fraction(confusion[c, c], row + column - confusion[c, c])
+    same(p.answer["iou_1"], half_up(ious[1], 3, "segmentation_metrics"), "IoU 1")
+    same(p.answer["dice_1"], half_up(2 * ious[1] / (1 + ious[1]), 3, "segmentation_metrics"), "Dice 1")
+    same(p.answer["miou"], half_up(sum(ious.values()) / len(ious), 3, "segmentation_metrics"), "mIoU")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "segmentation_metrics": check_segmentation_metrics,
     "attention": check_attention,
     "batchnorm": check_batchnorm,
     "focal_loss": check_focal_loss,
