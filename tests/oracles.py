@@ -339,7 +339,25 @@ def check_segmentation_metrics(p: Problem) -> None:
     same(p.answer["miou"], half_up(sum(ious.values()) / len(ious), 3, "segmentation_metrics"), "mIoU")
 
 
+def check_box_regression(p: Problem) -> None:
+    """Encode and decode in Decimal at 100 digits, from corner coordinates."""
+    (ax1, ay1, ax2, ay2), (gx1, gy1, gx2, gy2) = p.inputs["anchor"], p.inputs["truth"]
+    wa, ha, w, h = ax2 - ax1, ay2 - ay1, gx2 - gx1, gy2 - gy1
+    dx, dy, dw, dh = (decimal(d) for d in p.inputs["deltas"])
+    with localcontext(Context(prec=PRECISION)):
+        targets = [Decimal(gx1 + gx2 - ax1 - ax2) / (2 * wa), Decimal(gy1 + gy2 - ay1 - ay2) / (2 * ha),
+                   (Decimal(w) / wa).ln(), (Decimal(h) / ha).ln()]
+        x, y = Decimal(ax1 + ax2) / 2 + dx * wa, Decimal(ay1 + ay2) / 2 + dy * ha
+        half_w, half_h = wa * dw.exp() / 2, ha * dh.exp() / 2
+        decoded = [x - half_w, y - half_h, x + half_w, y + half_h]
+    for shown, t in zip(p.answer["targets"], targets, strict=True):
+        same(shown, half_up(t, 3, "box_regression"), "target")
+    for shown, v in zip(p.answer["decoded"], decoded, strict=True):
+        same(shown, half_up(v, 2, "box_regression"), "decoded")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "box_regression": check_box_regression,
     "segmentation_metrics": check_segmentation_metrics,
     "attention": check_attention,
     "batchnorm": check_batchnorm,
