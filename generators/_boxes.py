@@ -200,3 +200,15 @@ def corner_spots(x: float, y: float, outward: tuple[int, int]) -> list[Spot]:
     ox, oy = outward
     return [(x, y, ox, oy), (x, y, -ox, oy), (x, y, ox, -oy), (x, y, 0, oy), (x, y, ox, 0),
             (x, y, 0, -oy), (x, y, -ox, 0), (x, y, -ox, -oy)]
+
+
+def box_spots(box: Box, line: float) -> list[Spot]:
+    """Spots for a box's own label: above or below it, then beside a corner, a line further out,
+    and at last inside a corner (`line` is the height of a text line in data units)."""
+    x1, y1, x2, y2 = box
+    xm, ym = (x1 + x2) / 2, (y1 + y2) / 2
+    outside = [(x, y, dx, dy) for y, dy in ((y2, 1), (y1, -1)) for x, dx in ((x1, 1), (x2, -1), (xm, 0), (x1, 0), (x2, 0))]
+    beside = [(x1, y2, -1, -1), (x2, y2, 1, -1), (x1, y1, -1, 1), (x2, y1, 1, 1), (x1, ym, -1, 0), (x2, ym, 1, 0)]
+    far = [(x, y + dy * line, dx, dy) for x, y, dx, dy in outside]
+    inside = [(x1, y2, 1, -1), (x2, y2, -1, -1), (x1, y1, 1, 1), (x2, y1, -1, 1)]
+    return outside + beside + far + inside

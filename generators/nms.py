@@ -24,6 +24,7 @@ from ._boxes import (
     Canvas,
     Placed,
     area,
+    box_spots,
     draw_box,
     draw_labels,
     intersection_area,
@@ -225,19 +226,10 @@ def _step(label: str, by: str | None, boxes: dict[str, Box], scores: dict[str, f
 
 
 def layout(boxes: dict[str, list[int]], scores: dict[str, float]) -> list[Placed]:
-    """One 'A 0.92' label per box, beside its own box: above or below it if there is room, else
-    beside a corner, a line further out, or at last inside a corner."""
-    rects = [tuple(b) for b in boxes.values()]
+    """One 'A 0.92' label per box, beside its own box (see box_spots)."""
     line = 1.2 * FONT_PT * CANVAS.scale
-    labels = []
-    for label, (x1, y1, x2, y2) in boxes.items():
-        xm, ym = (x1 + x2) / 2, (y1 + y2) / 2
-        outside = [(x, y, dx, dy) for y, dy in ((y2, 1), (y1, -1)) for x, dx in ((x1, 1), (x2, -1), (xm, 0), (x1, 0), (x2, 0))]
-        beside = [(x1, y2, -1, -1), (x2, y2, 1, -1), (x1, y1, -1, 1), (x2, y1, 1, 1), (x1, ym, -1, 0), (x2, ym, 1, 0)]
-        far = [(x, y + dy * line, dx, dy) for x, y, dx, dy in outside]
-        inside = [(x1, y2, 1, -1), (x2, y2, -1, -1), (x1, y1, 1, 1), (x2, y1, -1, 1)]
-        labels.append((f"{label} {scores[label]:.2f}", outside + beside + far + inside))
-    return place_labels(labels, CANVAS, rects)
+    labels = [(f"{label} {scores[label]:.2f}", box_spots(tuple(box), line)) for label, box in boxes.items()]
+    return place_labels(labels, CANVAS, [tuple(b) for b in boxes.values()])
 
 
 def draw_detections(fig: Any, boxes: dict[str, list[int]], scores: dict[str, float], clusters: list[list[str]],

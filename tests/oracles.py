@@ -356,7 +356,25 @@ def check_box_regression(p: Problem) -> None:
         same(shown, half_up(v, 2, "box_regression"), "decoded")
 
 
+def check_anchor_assignment(p: Problem) -> None:
+    """torchvision's Matcher(0.7, 0.3, allow_low_quality_matches=True) restated over cell-counted IoUs:
+    below 0.3 negative, from 0.3 below 0.7 ignored, then each ground truth's best anchors (all ties) matched."""
+    anchors, truths = p.inputs["anchors"], p.inputs["truths"]
+    quality = [[iou_by_cells(a, g) for a in anchors] for g in truths]  # ground truths × anchors, as torchvision
+    matched = [max(column) for column in zip(*quality)]
+    labels = ["positive" if m >= Fraction(7, 10) else "ignored" if m >= Fraction(3, 10) else "negative" for m in matched]
+    for row in quality:
+        for i, value in enumerate(row):
+            if value == max(row):
+                labels[i] = "positive"
+    for kind in ("positive", "negative", "ignored"):
+        assert p.answer[kind] == [f"A{i + 1}" for i, label in enumerate(labels) if label == kind], kind
+    for row in zip(*quality):
+        assert " | ".join(half_up(v, 2, "anchor_assignment") for v in row) in p.question
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "anchor_assignment": check_anchor_assignment,
     "box_regression": check_box_regression,
     "segmentation_metrics": check_segmentation_metrics,
     "attention": check_attention,
