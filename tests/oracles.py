@@ -373,7 +373,32 @@ def check_anchor_assignment(p: Problem) -> None:
         assert " | ".join(half_up(v, 2, "anchor_assignment") for v in row) in p.question
 
 
+def soft_nms_recursive(boxes: dict[str, list[int]], scores: dict[str, Decimal], decay: Callable[[Fraction], Decimal]) -> dict[str, Decimal]:
+    """Pick the best box, decay the rest by its overlap, recurse on the rest: final scores."""
+    if not scores:
+        return {}
+    best = min(scores, key=lambda k: (-scores[k], k))
+    with localcontext(Context(prec=PRECISION)):
+        rest = {k: s * decay(iou_by_cells(boxes[best], boxes[k])) for k, s in scores.items() if k != best}
+    return {best: scores[best], **soft_nms_recursive(boxes, rest, decay)}
+
+
+def check_soft_nms(p: Problem) -> None:
+    """Linear, Gaussian and hard decays by recursion, in Decimal at 100 digits over cell-counted IoUs."""
+    boxes, nt = p.inputs["boxes"], Fraction(repr(p.inputs["nt"]))
+    scores = {k: decimal(v) for k, v in p.inputs["scores"].items()}
+    decays = {"linear": lambda o: 1 - decimal(o) if o > nt else Decimal(1),
+              "gaussian": lambda o: (-decimal(o) ** 2 / Decimal("0.5")).exp(),
+              "hard": lambda o: Decimal(0) if o > nt else Decimal(1)}
+    final = {method: soft_nms_recursive(boxes, scores, decay) for method, decay in decays.items()}
+    for method in ("linear", "gaussian"):
+        for k, v in final[method].items():
+            same(p.answer[method][k], half_up(v, 3, "soft_nms"), f"{method} {k}")
+    assert p.answer["hard_kept"] == sorted(k for k, v in final["hard"].items() if v > 0)
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "soft_nms": check_soft_nms,
     "anchor_assignment": check_anchor_assignment,
     "box_regression": check_box_regression,
     "segmentation_metrics": check_segmentation_metrics,
