@@ -397,7 +397,44 @@ def check_soft_nms(p: Problem) -> None:
     assert p.answer["hard_kept"] == sorted(k for k, v in final["hard"].items() if v > 0)
 
 
+def accumulate_ap(tps: list[bool], n_gt: int, levels: int) -> Fraction:
+    """pycocotools' accumulate, exactly: cumulative TP and FP, precision made monotone from the right,
+    and for each recall level the first rank whose recall reaches it (integer test, not floats)."""
+    tp = [sum(tps[:k + 1]) for k in range(len(tps))]
+    precision = [Fraction(t, k + 1) for k, t in enumerate(tp)]
+    for k in range(len(precision) - 1, 0, -1):
+        precision[k - 1] = max(precision[k - 1], precision[k])
+    total = Fraction(0)
+    for i in range(levels):
+        first = next((k for k, t in enumerate(tp) if (levels - 1) * t >= i * n_gt), None)
+        total += precision[first] if first is not None else 0
+    return total / levels
+
+
+def check_coco_ap(p: Problem) -> None:
+    """pycocotools' evaluateImg matching (each detection, best score first, takes the best still-free
+    ground truth with IoU ≥ t) and accumulate, over exact IoUs."""
+    detections, n_gt = p.inputs["detections"], p.inputs["n_gt"]
+    aps = []
+    for i in range(10):
+        t = Fraction(50 + 5 * i, 100)
+        free = set(range(1, n_gt + 1))
+        tps = []
+        for d in sorted(detections, key=lambda d: -decimal(d["score"])):
+            candidates = [d["gt"]] if d["gt"] in free and Fraction(repr(d["iou"])) >= t else []
+            tps.append(bool(candidates))
+            free -= set(candidates)
+        aps.append(accumulate_ap(tps, n_gt, 101))
+        if i == 0:
+            voc = accumulate_ap(tps, n_gt, 11)
+    same(p.answer["ap"], half_up(sum(aps) / 10, 3, "coco_ap"), "AP")
+    same(p.answer["ap50"], half_up(aps[0], 3, "coco_ap"), "AP50")
+    same(p.answer["ap75"], half_up(aps[5], 3, "coco_ap"), "AP75")
+    same(p.answer["voc_ap50"], half_up(voc, 3, "coco_ap"), "VOC AP50")
+
+
 ORACLES: dict[str, Callable[[Problem], None]] = {
+    "coco_ap": check_coco_ap,
     "soft_nms": check_soft_nms,
     "anchor_assignment": check_anchor_assignment,
     "box_regression": check_box_regression,
