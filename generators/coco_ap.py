@@ -3,6 +3,7 @@ interpolated precision at each, then over the thresholds; against PASCAL VOC's 1
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -33,14 +34,19 @@ def matches(detections: list[dict[str, Any]], threshold: Fraction) -> list[bool]
 
 def interpolated_ap(hits: list[bool], n_gt: int, levels: int) -> Fraction:
     """Mean over recall levels r = 0, 1/(levels−1), …, 1 of the best precision at any rank whose recall
-    is ≥ r (0 when no rank reaches r); levels = 101 for COCO, 11 for PASCAL VOC 2007."""
+    is ≥ r (0 when no rank reaches r); levels = 101 for COCO, 11 for PASCAL VOC 2007. The levels are
+    counted per step of the recall: those up to a recall R (i ≤ R·(levels − 1), exactly) that no
+    lower recall reached take the best precision at recall ≥ R."""
     points, tp = [], 0
     for k, hit in enumerate(hits, 1):
         tp += hit
         points.append((Fraction(tp, k), Fraction(tp, n_gt)))
-    steps = levels - 1
-    return sum((max((p for p, r in points if r >= Fraction(i, steps)), default=Fraction(0))
-                for i in range(levels)), Fraction(0)) / levels
+    total, counted = Fraction(0), 0
+    for recall in sorted({r for _, r in points}):
+        reached = math.floor(recall * (levels - 1)) + 1  # levels 0..reached-1 lie at or below this recall
+        total += max(p for p, r in points if r >= recall) * (reached - counted)
+        counted = max(counted, reached)
+    return total / levels
 
 
 def _name(gt: int | None) -> str:

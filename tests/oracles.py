@@ -404,11 +404,8 @@ def accumulate_ap(tps: list[bool], n_gt: int, levels: int) -> Fraction:
     precision = [Fraction(t, k + 1) for k, t in enumerate(tp)]
     for k in range(len(precision) - 1, 0, -1):
         precision[k - 1] = max(precision[k - 1], precision[k])
-    total = Fraction(0)
-    for i in range(levels):
-        first = next((k for k, t in enumerate(tp) if (levels - 1) * t >= i * n_gt), None)
-        total += precision[first] if first is not None else 0
-    return total / levels
+    firsts = Counter(next((k for k, t in enumerate(tp) if (levels - 1) * t >= i * n_gt), None) for i in range(levels))
+    return sum((precision[k] * n for k, n in firsts.items() if k is not None), Fraction(0)) / levels
 
 
 def check_coco_ap(p: Problem) -> None:
