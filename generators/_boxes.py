@@ -14,9 +14,9 @@ from typing import Any
 
 from ankibuild.figures import INK
 
+from ._figure import DPI, FONT, PX_PER_PT, Rect, place, text_size
+
 Box = tuple[int, int, int, int]  # (x1, y1, x2, y2): x right, y up, x1 < x2 and y1 < y2
-Rect = tuple[float, float, float, float]  # (left, bottom, right, top) in data units
-FONT_PT = 10.0
 
 
 def area(b: Box) -> int:
@@ -41,14 +41,11 @@ def iou(a: Box, b: Box) -> Fraction:
 
 # --- drawing -----------------------------------------------------------------------------------
 
-_EM_WIDTH = {**dict.fromkeys("0123456789", 0.70), **dict.fromkeys("(),.-", 0.46), " ": 0.35}
-
-
 def text_extent(text: str, scale: float) -> tuple[float, float]:
-    """Width and height in data units of a one-line FONT_PT label (bold-safe upper bounds of the
-    DejaVu Sans advances), where `scale` is data units per point."""
-    width = sum(_EM_WIDTH.get(c, 0.85) for c in text) * FONT_PT
-    return width * scale, 1.2 * FONT_PT * scale
+    """Width and height in data units of a one-line label (see _figure.text_size), where `scale` is
+    data units per point."""
+    width, height = text_size(text)
+    return width / PX_PER_PT * scale, height / PX_PER_PT * scale
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,8 @@ class Canvas:
 
     @property
     def scale(self) -> float:
-        """Data units per typographic point (72 pt per inch)."""
-        return (self.xlim[1] - self.xlim[0]) / (self.rect[2] * self.size[0] * 72)
+        """Data units per typographic point."""
+        return (self.xlim[1] - self.xlim[0]) / (self.rect[2] * self.size[0] * DPI) * PX_PER_PT
 
     def bounds(self) -> Rect:
         return (self.xlim[0], self.ylim[0], self.xlim[1], self.ylim[1])
@@ -85,8 +82,8 @@ class Canvas:
             lines = [[(v, 0), (v, grid)] for v in range(grid + 1)] + [[(0, v), (grid, v)] for v in range(grid + 1)]
             ax.add_collection(LineCollection(lines, colors="#999999", linewidths=0.6, zorder=0))
             for v in range(0, grid + 1, 2):
-                ax.text(v, self.ylim[0], str(v), ha="center", va="top", fontsize=FONT_PT, color=INK, clip_on=False)
-                ax.text(self.xlim[0], v, f"{v} ", ha="right", va="center", fontsize=FONT_PT, color=INK, clip_on=False)
+                ax.text(v, self.ylim[0], str(v), ha="center", va="top", fontsize=FONT, color=INK, clip_on=False)
+                ax.text(self.xlim[0], v, f"{v} ", ha="right", va="center", fontsize=FONT, color=INK, clip_on=False)
         return ax
 
 
@@ -114,23 +111,6 @@ def _rect_at(spot: Spot, width: float, height: float, pad: float) -> Rect:
     return (left, bottom, left + width, bottom + height)
 
 
-def _overlap(a: Rect, b: Rect) -> float:
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-
-
-def _crossings(r: Rect, boxes: list[Box]) -> tuple[int, int]:
-    """How many box edges pass through the rectangle (text on a line is hard to read), and in
-    how many boxes it lies entirely (a label there could belong to any of them)."""
-    count = inside = 0
-    for x1, y1, x2, y2 in boxes:
-        for x in (x1, x2):
-            count += r[0] < x < r[2] and y1 < r[3] and r[1] < y2
-        for y in (y1, y2):
-            count += r[1] < y < r[3] and x1 < r[2] and r[0] < x2
-        inside += x1 <= r[0] and r[2] <= x2 and y1 <= r[1] and r[3] <= y2
-    return count, inside
-
-
 @dataclass(frozen=True)
 class Placed:
     """A label and the rectangle it was given (text drawn centred in it)."""
@@ -139,59 +119,27 @@ class Placed:
     rect: Rect
 
 
-HARD = 1e6  # cost of a spot that leaves the canvas or covers another label (per unit of area) or a point
-
-
-def _greedy(labels: list[tuple[str, list[Spot]]], order: list[int], canvas: Canvas, boxes: list[Box],
-            points: list[tuple[float, float]]) -> tuple[dict[int, Placed], int | None]:
-    """Labels placed one by one in `order`, each at its cheapest spot; also the first label that
-    only had hard-cost spots left (None if there was none)."""
-    scale = canvas.scale
-    pad = PAD_PT * scale
-    left, bottom, right, top = canvas.bounds()
-    placed: dict[int, Placed] = {}
-    stuck = None
-    for i in order:
-        text, spots = labels[i]
-        width, height = text_extent(text, scale)
-        costs = []
-        for rank, spot in enumerate(spots):
-            r = _rect_at(spot, width, height, pad)
-            outside = max(0.0, left - r[0]) + max(0.0, r[2] - right) + max(0.0, bottom - r[1]) + max(0.0, r[3] - top)
-            clash = sum(_overlap(r, p.rect) for p in placed.values())
-            covered = sum(r[0] - pad < px < r[2] + pad and r[1] - pad < py < r[3] + pad for px, py in points)
-            crossings, inside = _crossings(r, boxes)
-            costs.append((HARD * (outside + clash + covered) + 100 * crossings + 30 * inside + rank, r))
-        cost, r = min(costs)
-        if cost >= HARD and stuck is None:
-            stuck = i
-        placed[i] = Placed(text, r)
-    return placed, stuck
-
-
 def place_labels(labels: list[tuple[str, list[Spot]]], canvas: Canvas, boxes: list[Box],
                  points: list[tuple[float, float]] = ()) -> list[Placed]:
     """Give each label (text, candidate spots) the first spot that stays on the canvas, covers no
     other label and no marked point, and crosses the fewest box edges (then lies inside the fewest
-    boxes: a label inside its own box counts too, so outside spots win when free).
-
-    Greedy in the given order; a label left with no clean spot moves to the front and the greedy
-    pass runs again. A pure function of plain data (no renderer): tests can check any figure."""
-    order = list(range(len(labels)))
-    for _ in range(len(labels)):
-        placed, stuck = _greedy(labels, order, canvas, boxes, points)
-        if stuck is None:
-            break
-        order.remove(stuck)
-        order.insert(0, stuck)
-    return [placed[i] for i in range(len(labels))]
+    boxes: a label inside its own box counts too, so outside spots win when free): _figure.place in
+    data units. A pure function of plain data (no renderer): tests can check any figure."""
+    pad = PAD_PT * canvas.scale
+    candidates = []
+    for text, spots in labels:
+        width, height = text_extent(text, canvas.scale)
+        candidates.append([_rect_at(spot, width, height, pad) for spot in spots])
+    marks = [(x - pad, y - pad, x + pad, y + pad) for x, y in points]
+    chosen = place(candidates, canvas.bounds(), marks, [tuple(map(float, b)) for b in boxes])
+    return [Placed(text, rects[k]) for (text, _), rects, k in zip(labels, candidates, chosen)]
 
 
 def draw_labels(ax: Any, labels: list[tuple[Placed, str, bool]]) -> None:
     """Placed labels, each with its colour and boldness."""
     for p, color, heavy in labels:
         ax.text((p.rect[0] + p.rect[2]) / 2, (p.rect[1] + p.rect[3]) / 2, p.text, ha="center", va="center",
-                fontsize=FONT_PT, color=color, fontweight="bold" if heavy else "normal", zorder=5)
+                fontsize=FONT, color=color, fontweight="bold" if heavy else "normal", zorder=5)
 
 
 def corner_spots(x: float, y: float, outward: tuple[int, int]) -> list[Spot]:

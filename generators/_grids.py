@@ -18,12 +18,13 @@ from typing import Any
 
 from ankibuild.figures import INK
 
+from ._figure import PX_PER_PT
+
 CELL_ALPHA = 0.22  # light palette fills: meaning survives the night-mode inversion
 PADDING = {"facecolor": "none", "hatch": "///", "edgecolor": "#666666"}  # zeros added around an input
 TITLE_PT = 19.0  # the title line at the top of the figure, its 3 pt margin included
 LABEL_PT = 16.0  # a bracket label: 3 pt from its bracket, one 10 pt line
 CAPTION_PT = 31.0  # a bracket label and, under it, a caption line (see `caption`)
-PT = 100 / 72  # pixels per point at the engine's 100 dpi
 
 
 def compressed_slots(shown: Iterable[int]) -> list[int | None]:
@@ -103,13 +104,13 @@ def cell_axes(fig: Any, width: float, bottom: float, top: float, title: str, abo
     fig_w, fig_h = fig.bbox.width, fig.bbox.height
     margin = max(0.0, min_width - width) / 2 + 0.3
     x_range, y_range = width + 2 * margin, top - bottom
-    free = fig_h - (TITLE_PT + above + below) * PT - 2  # pixels left for the cells
+    free = fig_h - (TITLE_PT + above + below) * PX_PER_PT - 2  # pixels left for the cells
     cell = min(fig_w / x_range, free / y_range)
     ax_w, ax_h = x_range * cell, y_range * cell
-    low = (free - ax_h) / 2 + below * PT + 1  # the block of labels and cells, centred
+    low = (free - ax_h) / 2 + below * PX_PER_PT + 1  # the block of labels and cells, centred
     ax = fig.add_axes(((fig_w - ax_w) / 2 / fig_w, low / fig_h, ax_w / fig_w, ax_h / fig_h))
     ax.set_axis_off()
     ax.set_xlim(-margin, width + margin)
     ax.set_ylim(bottom, top)
-    fig.text(0.5, 1 - 3 * PT / fig_h, title, ha="center", va="top", fontsize=11, color=INK)
+    fig.text(0.5, 1 - 3 * PX_PER_PT / fig_h, title, ha="center", va="top", fontsize=11, color=INK)
     return ax

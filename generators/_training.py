@@ -11,10 +11,9 @@ from typing import Any, Sequence
 
 from ankibuild.figures import INK
 
+from ._figure import FONT, Plot, label_points
 from ._numbers import Number, exact, fixed, short
 
-FONT = 10  # pt: the smallest size readable on a phone
-PX_PER_PT = 100 / 72  # figures are rendered at 100 dpi
 
 
 def num(x: Number | float) -> str:
@@ -57,142 +56,6 @@ def linear_text(k: float, c: float, var: str) -> str:
 def _shifted(var: str, c: float, brackets: bool) -> str:
     inner = f"{var} - {num(c)}" if c > 0 else f"{var} + {num(-c)}"
     return f"({inner})" if brackets else inner
-
-
-class Plot:
-    """A data rectangle on the figure, `margins` (left, bottom, right, top) pixels from its edges.
-
-    Not a matplotlib Axes: creating one (tick machinery, spines, autoscaling) is a fifth of the
-    cost of these small figures. The artists go straight on the figure with a data transform, and
-    every pixel position is known without a layout pass (there is no layout engine: each figure
-    leaves the room its own texts need). Limits are fixed when the Plot is made."""
-
-    def __init__(self, fig: Any, margins: tuple[float, float, float, float],
-                 xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
-        from matplotlib.transforms import Affine2D
-
-        self.fig = fig
-        width, height = fig.get_size_inches() * fig.dpi
-        self.box = (margins[0], margins[1], width - margins[2], height - margins[3])  # in pixels
-        self.xlim, self.ylim = xlim, ylim
-        self.per_x = (xlim[1] - xlim[0]) / (self.box[2] - self.box[0])  # data units per pixel
-        self.per_y = (ylim[1] - ylim[0]) / (self.box[3] - self.box[1])  # negative if y points down
-        self.transform = (Affine2D().translate(-xlim[0], -ylim[0]).scale(1 / self.per_x, 1 / self.per_y)
-                          .translate(margins[0], margins[1]).scale(1 / width, 1 / height) + fig.transFigure)
-
-    def px(self, x: float, y: float) -> tuple[float, float]:
-        return (self.box[0] + (x - self.xlim[0]) / self.per_x, self.box[1] + (y - self.ylim[0]) / self.per_y)
-
-    def text(self, x: float, y: float, text: str, **kwargs: Any) -> Any:
-        return self.fig.text(x, y, text, transform=self.transform, **kwargs)
-
-    def add(self, artist: Any) -> Any:
-        if not artist.is_transform_set():
-            artist.set_transform(self.transform)
-        return self.fig.add_artist(artist)
-
-    def curve(self, xs: Sequence[float], ys: Sequence[float], **kwargs: Any) -> None:
-        from matplotlib.lines import Line2D
-
-        self.add(Line2D(xs, ys, **kwargs))
-
-    def lines(self, segments: Sequence[Sequence[tuple[float, float]]], **kwargs: Any) -> None:
-        from matplotlib.collections import LineCollection
-
-        self.add(LineCollection(segments, **kwargs))
-
-    def polygons(self, polygons: Sequence[Sequence[tuple[float, float]]], **kwargs: Any) -> None:
-        from matplotlib.collections import PolyCollection
-
-        self.add(PolyCollection(polygons, **kwargs))
-
-    def scatter(self, xs: Sequence[float], ys: Sequence[float], size: float | Sequence[float],
-                marker: str = "o", **kwargs: Any) -> None:
-        """Markers of `size` pt² (as Axes.scatter) at the points, in one collection."""
-        import numpy as np
-        from matplotlib.collections import PathCollection
-        from matplotlib.markers import MarkerStyle
-        from matplotlib.transforms import IdentityTransform
-
-        style = MarkerStyle(marker)
-        path = style.get_path().transformed(style.get_transform())
-        collection = PathCollection((path,), np.broadcast_to(size, (len(xs),)), offsets=np.column_stack([xs, ys]),
-                                    offset_transform=self.transform, **kwargs)
-        collection.set_transform(IdentityTransform())
-        self.add(collection)
-
-    def arrow(self, start: tuple[float, float], end: tuple[float, float], colour: str, width: float,
-              shrink_start: float, shrink_end: float) -> None:
-        """An arrow between two data points, shortened by the given points at either end."""
-        from matplotlib.patches import FancyArrowPatch
-
-        self.add(FancyArrowPatch(start, end, arrowstyle="->", mutation_scale=FONT + 1, color=colour,
-                                 linewidth=width, shrinkA=shrink_start, shrinkB=shrink_end, zorder=2))
-
-
-def place_labels(plot: Plot, points: Sequence[tuple[float, float]], texts: Sequence[str],
-                 obstacles: Sequence[tuple[float, float]] = (), colours: Sequence[str] | None = None,
-                 size: int = FONT) -> None:
-    """Label each point (data coordinates) where its text overlaps no other label, marker or obstacle.
-
-    Greedy, longest label first, over eight offsets around the point (above first), in pixels; a
-    label that fits nowhere takes the offset with the least overlap. The pixel box is the Plot's own, known up front."""
-    box = plot.box
-    anchors = [plot.px(*p) for p in points]
-    blocked = [(x - 5, y - 5, x + 5, y + 5) for x, y in anchors + [plot.px(*o) for o in obstacles]]
-    height = size * PX_PER_PT * 1.15
-    gap = 7  # beyond the 5 px marker plus the 2 px slack
-    colours = colours or [INK] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: -_text_width(texts[i], size))  # the longest are hardest to fit
-    for (x, y), text, point, colour in ((anchors[i], texts[i], points[i], colours[i]) for i in order):
-        width = _text_width(text, size)
-        best, best_cost = None, math.inf
-        for dx, dy, ha, va in _OFFSETS:
-            left = x + dx * gap - (width / 2 if ha == "center" else width if ha == "right" else 0)
-            bottom = y + dy * gap - (height / 2 if va == "center" else height if va == "top" else 0)
-            rect = (left - 2, bottom - 2, left + width + 2, bottom + height + 2)  # 2 px slack for the estimates
-            cost = sum(_overlap(rect, other) for other in blocked) + 1e3 * _outside(rect, box)
-            if cost < best_cost:
-                best, best_cost = (dx, dy, ha, va, rect), cost
-            if cost == 0:
-                break
-        dx, dy, ha, va, rect = best
-        blocked.append(rect)
-        plot.text(point[0] + dx * gap * plot.per_x, point[1] + dy * gap * plot.per_y, text, ha=ha, va=va,
-                  fontsize=size, color=colour)
-
-
-# (dx, dy) unit offsets with the alignment that puts the text on that side of the point
-_OFFSETS = [(0, 1.2, "center", "bottom"), (1.2, 0, "left", "center"), (0, -1.2, "center", "top"),
-            (-1.2, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
-            (1, -1, "left", "top"), (-1, -1, "right", "top")]
-
-
-def text_width(text: str, size: float) -> float:
-    """The exact pixel width of a plain label at `size` points in the house font."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
-
-    width, _, _ = text_to_path.get_text_width_height_descent(
-        text, FontProperties(family="DejaVu Sans", size=size), ismath=False)
-    return width * PX_PER_PT
-
-
-def _text_width(text: str, size: int) -> float:
-    """Approximate pixel width of a label; mathtext markup and sub/superscripts count for less."""
-    plain = text.replace("$", "").replace("\\", "").replace("{", "").replace("}", "")
-    plain = plain.replace("theta", "θ").replace("_", "").replace("^", "")
-    return 0.62 * size * PX_PER_PT * len(plain) + 2
-
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
-
-
-def _outside(rect: tuple[float, ...], box: tuple[float, ...]) -> float:
-    return max(box[0] - rect[0], 0) + max(rect[2] - box[2], 0) + max(box[1] - rect[1], 0) + max(rect[3] - box[3], 0)
 
 
 def tick_values(lo: float, hi: float, most: int = 5) -> list[float]:
@@ -261,7 +124,7 @@ def draw_quadratic_paths(fig: Any, a: float, c: float, var: str, paths: list[dic
                  ha="center", va="top", fontsize=FONT + 1, color=path["colour"])
     if title:
         fig.text(0.5, 1 - 8 / (fig.get_size_inches()[1] * fig.dpi), title, ha="center", va="top", fontsize=FONT + 1)
-    place_labels(plot, labelled, [t for t, _ in texts], obstacles=list(zip(xs[::3], ys[::3])),
+    label_points(plot, labelled, [t for t, _ in texts], obstacles=list(zip(xs[::3], ys[::3])),
                  colours=[colour for _, colour in texts], size=FONT + 1)
 
 

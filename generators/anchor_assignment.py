@@ -12,7 +12,8 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._boxes import FONT_PT, Box, Canvas, box_spots, draw_box, draw_labels, iou, place_labels
+from ._figure import FONT
+from ._boxes import Box, Canvas, box_spots, draw_box, draw_labels, iou, place_labels
 from ._numbers import RULE, fixed
 
 TITLE = "Anchor assignment"
@@ -121,7 +122,7 @@ def draw_anchors(fig: Any, anchors: list[list[int]], truths: list[list[int]], la
         colours.append(colour)
         draw_box(ax, tuple(a), colour, dashed=dashed, fill_alpha=0.04, linewidth=1.6, zorder=3)
     boxes = [tuple(b) for b in truths + anchors]
-    line = 1.2 * FONT_PT * CANVAS.scale
+    line = 1.2 * FONT * CANVAS.scale
     texts = [f"G{j}" for j in range(1, len(truths) + 1)] + [f"A{i}" for i in range(1, len(anchors) + 1)]
     placed = place_labels([(t, box_spots(b, line)) for t, b in zip(texts, boxes)], CANVAS, boxes)
     draw_labels(ax, [(p, c, True) for p, c in zip(placed, [INK] * len(truths) + colours)])

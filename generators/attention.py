@@ -12,7 +12,7 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, exp, fixed, short, value
-from ._training import FONT, Plot
+from ._figure import FONT, Plot
 
 TITLE = "Scaled dot-product attention"
 D = 4  # key dimension: √d = 2 keeps the scores exact

@@ -12,7 +12,8 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, exact, short, sqrt, value
-from ._training import FONT, Plot, num
+from ._figure import FONT, Plot
+from ._training import num
 
 TITLE = "BatchNorm forward"
 PLACES = 3

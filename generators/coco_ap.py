@@ -13,7 +13,7 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, fixed, value
-from ._training import FONT, Plot
+from ._figure import FONT, Plot
 
 TITLE = "COCO AP"
 THRESHOLDS = [Fraction(50 + 5 * i, 100) for i in range(10)]

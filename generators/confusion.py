@@ -12,7 +12,7 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, fixed, value
-from ._training import FONT, PX_PER_PT, Plot, text_width
+from ._figure import FONT, PX_PER_PT, Plot, text_size
 
 TITLE = "Confusion matrix metrics"
 PLACES = 3
@@ -158,7 +158,7 @@ def draw_matrix(fig: Any, matrix: list[list[int]], classes: list[str], positive:
     ticks = [f"{name} (+)" if c == positive else name for c, name in enumerate(classes)]
     label = FONT + 1
     line = label * PX_PER_PT * 1.2  # the height of a line of labels, in pixels
-    left = 6 + line + 6 + max(text_width(t, label) for t in ticks) + 8
+    left = 6 + line + 6 + max(text_size(t, label)[0] for t in ticks) + 8
     top = 6 + line + 2 + line + 4
     plot = Plot(fig, (left, 6, 10, top), (-0.5, k - 0.5), (k - 0.5, -0.5))  # row 0 at the top
     alpha = 0.08 + 0.5 * m / max(m.max(), 1)

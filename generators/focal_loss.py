@@ -12,7 +12,8 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, exact, ln, sig, short
-from ._training import FONT, Plot, frame, num, place_labels, tick_values
+from ._figure import FONT, Plot, label_points
+from ._training import frame, num, tick_values
 
 TITLE = "Focal loss"
 FIGURES = 4
@@ -90,4 +91,4 @@ def draw_focal(fig: Any, gamma: int, p_t: list[float]) -> None:
                          linewidths=1.4, zorder=3)
             points.append((p, float(y)))
             texts.append(str(i))
-    place_labels(plot, points, texts, obstacles=list(zip(xs[::4], ce[::4])), colours=[INK] * len(points))
+    label_points(plot, points, texts, obstacles=list(zip(xs[::4], ce[::4])), colours=[INK] * len(points))

@@ -12,7 +12,7 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, exact, short, value
-from ._training import FONT, Plot, place_labels
+from ._figure import FONT, Plot, label_points
 
 TITLE = "k-means step"
 GRID = 9  # coordinates are integers 0..8
@@ -165,7 +165,7 @@ def draw_question(fig: Any, points: list[list[int]], centroids: list[list[int]])
     plot = _grid(fig)
     plot.scatter(*zip(*points), 30, color=INK, zorder=3)
     plot.scatter(*zip(*centroids), 110, marker="X", color=PALETTE[:len(centroids)], zorder=4)
-    place_labels(plot, [tuple(q) for q in points] + [tuple(q) for q in centroids],
+    label_points(plot, [tuple(q) for q in points] + [tuple(q) for q in centroids],
                  [f"P{i}" for i in range(1, len(points) + 1)] + [f"C{j}" for j in range(1, len(centroids) + 1)],
                  colours=[INK] * len(points) + list(PALETTE[:len(centroids)]))
 
@@ -196,5 +196,5 @@ def draw_answer(fig: Any, points: list[list[int]], old: list[list[int]], new: li
               for i, (q, a) in enumerate(zip(points, assign), 1)]
     taken = {tuple(map(float, q)) for q in points}
     labels += [(tuple(q), f"C{j}", PALETTE[j - 1]) for j, q in enumerate(new, 1) if tuple(q) not in taken]
-    place_labels(plot, [at for at, _, _ in labels], [text for _, text, _ in labels], obstacles=obstacles,
+    label_points(plot, [at for at, _, _ in labels], [text for _, text, _ in labels], obstacles=obstacles,
                  colours=[colour for _, _, colour in labels])

@@ -18,8 +18,8 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, fixed
+from ._figure import FONT
 from ._boxes import (
-    FONT_PT,
     Box,
     Canvas,
     Placed,
@@ -227,7 +227,7 @@ def _step(label: str, by: str | None, boxes: dict[str, Box], scores: dict[str, f
 
 def layout(boxes: dict[str, list[int]], scores: dict[str, float]) -> list[Placed]:
     """One 'A 0.92' label per box, beside its own box (see box_spots)."""
-    line = 1.2 * FONT_PT * CANVAS.scale
+    line = 1.2 * FONT * CANVAS.scale
     labels = [(f"{label} {scores[label]:.2f}", box_spots(tuple(box), line)) for label, box in boxes.items()]
     return place_labels(labels, CANVAS, [tuple(b) for b in boxes.values()])
 

@@ -10,7 +10,7 @@ import numpy as np
 from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._training import FONT, Plot
+from ._figure import FONT, Plot
 
 TITLE = "Receptive field"
 

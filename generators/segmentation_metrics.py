@@ -12,7 +12,7 @@ from ankibuild.figures import INK, PALETTE
 from ankibuild.problem import Figure, Problem
 
 from ._numbers import RULE, fixed, value
-from ._training import FONT, Plot
+from ._figure import FONT, Plot
 
 TITLE = "Segmentation metrics"
 SIZE = 6  # the masks are SIZE × SIZE pixels

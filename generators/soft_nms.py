@@ -11,7 +11,8 @@ import numpy as np
 from ankibuild.figures import PALETTE
 from ankibuild.problem import Figure, Problem
 
-from ._boxes import FONT_PT, Box, Canvas, box_spots, draw_box, draw_labels, iou, place_labels
+from ._figure import FONT
+from ._boxes import Box, Canvas, box_spots, draw_box, draw_labels, iou, place_labels
 from ._numbers import RULE, exp, fixed, value
 from ._training import draw_bars
 
@@ -110,7 +111,7 @@ def draw_boxes(fig: Any, boxes: dict[str, list[int]], scores: dict[str, float]) 
     ax = CANVAS.axes(fig)
     for (k, b), colour in zip(boxes.items(), PALETTE):
         draw_box(ax, tuple(b), colour, fill_alpha=0.06)
-    line = 1.2 * FONT_PT * CANVAS.scale
+    line = 1.2 * FONT * CANVAS.scale
     rects = [tuple(b) for b in boxes.values()]
     placed = place_labels([(f"{k} {scores[k]:.2f}", box_spots(tuple(b), line)) for k, b in boxes.items()], CANVAS, rects)
     draw_labels(ax, [(p, c, True) for p, c in zip(placed, PALETTE)])
