@@ -1,7 +1,7 @@
 """Box geometry and drawing shared by the IoU and NMS families: exact arithmetic, one look.
 
 Boxes have integer corners, so areas are integers and an IoU is an exact Fraction: a comparison
-with a threshold (NMS) or a rounding boundary is never decided by float noise. Figures use an axes
+with a threshold (NMS) or a rounding boundary is never decided by float noise. Figures use a Plot
 placed at a fixed rectangle of a fixed-size figure, so text sizes convert to data units without a
 renderer: labels are placed by the pure `place_labels`, which the tests can check for overlaps.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from ankibuild.figures import INK
 
-from ._figure import DPI, FONT, PX_PER_PT, Rect, place, text_size
+from ._figure import DPI, FONT, PX_PER_PT, Plot, Rect, place, text_size
 
 Box = tuple[int, int, int, int]  # (x1, y1, x2, y2): x right, y up, x1 < x2 and y1 < y2
 
@@ -66,36 +66,31 @@ class Canvas:
     def bounds(self) -> Rect:
         return (self.xlim[0], self.ylim[0], self.xlim[1], self.ylim[1])
 
-    def axes(self, fig: Any, grid: int | None = None) -> Any:
-        """Frameless axes at `rect` (outside constrained layout, so the scale is exactly as
-        computed); with `grid`, unit grid lines over 0..grid numbered every 2 in the margins.
-
-        The numbers are plain texts, not matplotlib ticks: tick machinery costs ~60 ms a figure."""
-        from matplotlib.collections import LineCollection
-
-        fig.set_layout_engine("none")
-        ax = fig.add_axes(self.rect)
-        ax.set_xlim(*self.xlim)
-        ax.set_ylim(*self.ylim)
-        ax.axis("off")
+    def plot(self, fig: Any, grid: int | None = None) -> Plot:
+        """The Plot at `rect` (no Axes, no layout engine, so the scale is exactly as computed); with
+        `grid`, unit grid lines over 0..grid numbered every 2 in the margins, as plain texts."""
+        width, height = self.size[0] * DPI, self.size[1] * DPI
+        left, bottom, w, h = self.rect
+        plot = Plot(fig, (left * width, bottom * height, (1 - left - w) * width, (1 - bottom - h) * height),
+                    self.xlim, self.ylim)
         if grid is not None:
             lines = [[(v, 0), (v, grid)] for v in range(grid + 1)] + [[(0, v), (grid, v)] for v in range(grid + 1)]
-            ax.add_collection(LineCollection(lines, colors="#999999", linewidths=0.6, zorder=0))
+            plot.lines(lines, colors="#999999", linewidths=0.6, zorder=0)
             for v in range(0, grid + 1, 2):
-                ax.text(v, self.ylim[0], str(v), ha="center", va="top", fontsize=FONT, color=INK, clip_on=False)
-                ax.text(self.xlim[0], v, f"{v} ", ha="right", va="center", fontsize=FONT, color=INK, clip_on=False)
-        return ax
+                plot.text(v, self.ylim[0], str(v), ha="center", va="top", fontsize=FONT, color=INK)
+                plot.text(self.xlim[0], v, f"{v} ", ha="right", va="center", fontsize=FONT, color=INK)
+        return plot
 
 
-def draw_box(ax: Any, box: Box, color: str, *, dashed: bool = False, fill_alpha: float = 0.10,
+def draw_box(plot: Plot, box: Box, color: str, *, dashed: bool = False, fill_alpha: float = 0.10,
              linewidth: float = 2.0, zorder: float = 2) -> None:
     """A box outline in `color` with a faint fill of the same colour (meaning survives inversion)."""
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
 
     x1, y1, x2, y2 = box
-    ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, facecolor=to_rgba(color, fill_alpha), edgecolor=color,
-                           linewidth=linewidth, linestyle=(0, (4, 2.5)) if dashed else "-", zorder=zorder))
+    plot.add(Rectangle((x1, y1), x2 - x1, y2 - y1, facecolor=to_rgba(color, fill_alpha), edgecolor=color,
+                       linewidth=linewidth, linestyle=(0, (4, 2.5)) if dashed else "-", zorder=zorder))
 
 
 # A candidate label position: anchor point and which side of it the text goes, (dx, dy) in
@@ -135,10 +130,10 @@ def place_labels(labels: list[tuple[str, list[Spot]]], canvas: Canvas, boxes: li
     return [Placed(text, rects[k]) for (text, _), rects, k in zip(labels, candidates, chosen)]
 
 
-def draw_labels(ax: Any, labels: list[tuple[Placed, str, bool]]) -> None:
+def draw_labels(plot: Plot, labels: list[tuple[Placed, str, bool]]) -> None:
     """Placed labels, each with its colour and boldness."""
     for p, color, heavy in labels:
-        ax.text((p.rect[0] + p.rect[2]) / 2, (p.rect[1] + p.rect[3]) / 2, p.text, ha="center", va="center",
+        plot.text((p.rect[0] + p.rect[2]) / 2, (p.rect[1] + p.rect[3]) / 2, p.text, ha="center", va="center",
                 fontsize=FONT, color=color, fontweight="bold" if heavy else "normal", zorder=5)
 
 

@@ -5,7 +5,7 @@ drawn *compressed*: only the cells a figure talks about are shown, and each run 
 hidden cells becomes one "⋯" slot. A run of one hidden cell is simply shown (a gap marker would
 take the same room).
 
-The figures have no layout engine: `cell_axes` places one frameless axes by hand, with square
+The figures have no layout engine: `cell_plot` places one Plot by hand, with square
 cells as large as the figure allows, and leaves room in points for the title and the labels that
 hang above and below the cells. Cells and lines are drawn as one collection per style, and titles
 and labels are plain text (no mathtext), which keeps a figure to a few milliseconds.
@@ -18,7 +18,7 @@ from typing import Any
 
 from ankibuild.figures import INK
 
-from ._figure import PX_PER_PT
+from ._figure import FONT, PX_PER_PT, Plot
 
 CELL_ALPHA = 0.22  # light palette fills: meaning survives the night-mode inversion
 PADDING = {"facecolor": "none", "hatch": "///", "edgecolor": "#666666"}  # zeros added around an input
@@ -45,32 +45,29 @@ def slot_positions(slots: list[int | None]) -> dict[int, float]:
     return {index: float(k) for k, index in enumerate(slots) if index is not None}
 
 
-def cells(ax: Any, corners: list[tuple[float, float]], **style: Any) -> None:
+def cells(plot: Plot, corners: list[tuple[float, float]], **style: Any) -> None:
     """Unit squares with these lower-left corners, as one collection; `style` as for a Rectangle,
     `facecolor` also a list (one colour per square)."""
-    from matplotlib.collections import PolyCollection
-
     verts = [[(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1)] for x, y in corners]
-    ax.add_collection(PolyCollection(verts, **{"edgecolor": INK, "linewidth": 0.8, **style}),
-                      autolim=False)
+    plot.polygons(verts, **{"edgecolor": INK, "linewidth": 0.8, **style})
 
 
-def draw_row(ax: Any, slots: list[int | None], y: float, style: dict[int, dict[str, Any]],
+def draw_row(plot: Plot, slots: list[int | None], y: float, style: dict[int, dict[str, Any]],
              default: dict[str, Any]) -> None:
     """One row of unit cells at height `y`; `style[index]` overrides `default` Rectangle kwargs.
     Cells of one style are one collection."""
     groups: dict[str, tuple[dict[str, Any], list[tuple[float, float]]]] = {}
     for k, index in enumerate(slots):
         if index is None:
-            ax.text(k + 0.5, y + 0.5, "⋯", ha="center", va="center", fontsize=11, color=INK)
+            plot.text(k + 0.5, y + 0.5, "⋯", ha="center", va="center", fontsize=FONT + 1, color=INK)
             continue
         kwargs = style.get(index, {})
         groups.setdefault(repr(sorted(kwargs.items())), (kwargs, []))[1].append((float(k), y))
     for kwargs, corners in groups.values():
-        cells(ax, corners, **{**default, **kwargs})
+        cells(plot, corners, **{**default, **kwargs})
 
 
-def bracket(ax: Any, x0: float, x1: float, y: float, depth: float, color: str, label: str,
+def bracket(plot: Plot, x0: float, x1: float, y: float, depth: float, color: str, label: str,
             width: float, ticks: Iterable[float] = ()) -> None:
     """A bracket from x0 to x1 at height y with legs of `depth` (negative: legs point up) and a label
     on its far side; `ticks` mark single cells under it (the taps of a dilated kernel). Near either
@@ -80,24 +77,24 @@ def bracket(ax: Any, x0: float, x1: float, y: float, depth: float, color: str, l
     for x in ticks:  # one line, broken by NaNs: a single artist however many taps
         xs += [nan, x, x]
         ys += [nan, y, y - depth]
-    ax.plot(xs, ys, color=color, linewidth=1.6, solid_capstyle="butt", scalex=False, scaley=False)
+    plot.curve(xs, ys, color=color, linewidth=1.6, solid_capstyle="butt")
     middle = (x0 + x1) / 2
     x, ha = (x0, "left") if middle < 0.3 * width else (x1, "right") if middle > 0.7 * width else (middle, "center")
     above = depth > 0
-    ax.annotate(label, (x, y), xytext=(0, 3 if above else -3), textcoords="offset points", ha=ha,
-                va="bottom" if above else "top", fontsize=10, color=color)
+    plot.text(x, y + (3 if above else -3) * PX_PER_PT * plot.per_y, label, ha=ha, va="bottom" if above else "top",
+              fontsize=FONT, color=color)
 
 
-def caption(ax: Any, x: float, y: float, parts: list[str]) -> None:
+def caption(plot: Plot, x: float, y: float, parts: list[str]) -> None:
     """A legend line centred at x, a fixed 17 pt below y (below a bracket label whatever the cell size)."""
     if parts:
-        ax.annotate(", ".join(parts), (x, y), xytext=(0, -17), textcoords="offset points", ha="center",
-                    va="top", fontsize=10, color=INK)
+        plot.text(x, y - 17 * PX_PER_PT * plot.per_y, ", ".join(parts), ha="center", va="top", fontsize=FONT,
+                  color=INK)
 
 
-def cell_axes(fig: Any, width: float, bottom: float, top: float, title: str, above: float = 0.0,
-              below: float = 0.0, min_width: float = 16.0) -> Any:
-    """One frameless axes with square cells, x covering [-0.3, width + 0.3] and y [bottom, top],
+def cell_plot(fig: Any, width: float, bottom: float, top: float, title: str, above: float = 0.0,
+              below: float = 0.0, min_width: float = 16.0) -> Plot:
+    """One Plot with square cells, x covering [-0.3, width + 0.3] and y [bottom, top],
     placed by hand under a `title` line: `above` and `below` points are kept free over and under it
     for labels. A short row is centred in at least `min_width` cells so its cells keep a sensible
     size; the cells are as large as the figure's width and height allow."""
@@ -108,9 +105,7 @@ def cell_axes(fig: Any, width: float, bottom: float, top: float, title: str, abo
     cell = min(fig_w / x_range, free / y_range)
     ax_w, ax_h = x_range * cell, y_range * cell
     low = (free - ax_h) / 2 + below * PX_PER_PT + 1  # the block of labels and cells, centred
-    ax = fig.add_axes(((fig_w - ax_w) / 2 / fig_w, low / fig_h, ax_w / fig_w, ax_h / fig_h))
-    ax.set_axis_off()
-    ax.set_xlim(-margin, width + margin)
-    ax.set_ylim(bottom, top)
-    fig.text(0.5, 1 - 3 * PX_PER_PT / fig_h, title, ha="center", va="top", fontsize=11, color=INK)
-    return ax
+    left = (fig_w - ax_w) / 2
+    plot = Plot(fig, (left, low, fig_w - left - ax_w, fig_h - low - ax_h), (-margin, width + margin), (bottom, top))
+    fig.text(0.5, 1 - 3 * PX_PER_PT / fig_h, title, ha="center", va="top", fontsize=FONT + 1, color=INK)
+    return plot

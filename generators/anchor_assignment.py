@@ -113,20 +113,20 @@ def generate(rng: np.random.Generator) -> Problem:
 def draw_anchors(fig: Any, anchors: list[list[int]], truths: list[list[int]], labels: list[str] | None) -> None:
     """Ground truths thick in ink, anchors dashed (in the answer: coloured by label, positives solid),
     each box named beside it; the answer's key on top."""
-    ax = CANVAS.axes(fig, GRID)
+    plot = CANVAS.plot(fig, GRID)
     for g in truths:
-        draw_box(ax, tuple(g), INK, fill_alpha=0.08, linewidth=2.6)
+        draw_box(plot, tuple(g), INK, fill_alpha=0.08, linewidth=2.6)
     colours = []
     for i, a in enumerate(anchors):
         colour, dashed = STYLE[labels[i]] if labels else (PALETTE[0], True)
         colours.append(colour)
-        draw_box(ax, tuple(a), colour, dashed=dashed, fill_alpha=0.04, linewidth=1.6, zorder=3)
+        draw_box(plot, tuple(a), colour, dashed=dashed, fill_alpha=0.04, linewidth=1.6, zorder=3)
     boxes = [tuple(b) for b in truths + anchors]
     line = 1.2 * FONT * CANVAS.scale
     texts = [f"G{j}" for j in range(1, len(truths) + 1)] + [f"A{i}" for i in range(1, len(anchors) + 1)]
     placed = place_labels([(t, box_spots(b, line)) for t, b in zip(texts, boxes)], CANVAS, boxes)
-    draw_labels(ax, [(p, c, True) for p, c in zip(placed, [INK] * len(truths) + colours)])
+    draw_labels(plot, [(p, c, True) for p, c in zip(placed, [INK] * len(truths) + colours)])
     if labels:
         for k, kind in enumerate(STYLE):
-            ax.text(CANVAS.xlim[0] + (k + 0.5) * (CANVAS.xlim[1] - CANVAS.xlim[0]) / 3, LEGEND, kind, ha="center",
-                    va="center", fontsize=10, color=STYLE[kind][0], clip_on=False)
+            plot.text(CANVAS.xlim[0] + (k + 0.5) * (CANVAS.xlim[1] - CANVAS.xlim[0]) / 3, LEGEND, kind, ha="center",
+                    va="center", fontsize=10, color=STYLE[kind][0])

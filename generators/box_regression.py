@@ -101,18 +101,18 @@ def generate(rng: np.random.Generator) -> Problem:
 def draw_regression(fig: Any, anchor: list[int], truth: list[int], decoded: list[float] | None) -> None:
     """The grid with the anchor (dashed), the ground truth (solid) and their centres; with `decoded`,
     the decoded box dotted and an arrow from the anchor's centre to its centre. A key on top."""
-    ax = CANVAS.axes(fig, GRID)
+    plot = CANVAS.plot(fig, GRID)
     boxes = [(anchor, PALETTE[0], "dashed: anchor"), (truth, PALETTE[1], "solid: truth")]
-    draw_box(ax, tuple(anchor), PALETTE[0], dashed=True, fill_alpha=0.05)
-    draw_box(ax, tuple(truth), PALETTE[1])
+    draw_box(plot, tuple(anchor), PALETTE[0], dashed=True, fill_alpha=0.05)
+    draw_box(plot, tuple(truth), PALETTE[1])
     if decoded is not None:
         boxes.append((decoded, PALETTE[2], "dotted: decoded"))
         x1, y1, x2, y2 = decoded
         from matplotlib.patches import Rectangle
 
-        ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, facecolor="none", edgecolor=PALETTE[2], linewidth=2.2,
+        plot.add(Rectangle((x1, y1), x2 - x1, y2 - y1, facecolor="none", edgecolor=PALETTE[2], linewidth=2.2,
                                linestyle=(0, (1, 1.5)), zorder=3))
     for k, (box, colour, text) in enumerate(boxes):
-        ax.plot([(box[0] + box[2]) / 2], [(box[1] + box[3]) / 2], marker="o", markersize=4, color=colour, zorder=4)
-        ax.text(CANVAS.xlim[0] + (k + 0.5) * (CANVAS.xlim[1] - CANVAS.xlim[0]) / len(boxes), LEGEND, text,
-                ha="center", va="center", fontsize=10, color=colour, clip_on=False)
+        plot.curve([(box[0] + box[2]) / 2], [(box[1] + box[3]) / 2], marker="o", markersize=4, color=colour, zorder=4)
+        plot.text(CANVAS.xlim[0] + (k + 0.5) * (CANVAS.xlim[1] - CANVAS.xlim[0]) / len(boxes), LEGEND, text,
+                ha="center", va="center", fontsize=10, color=colour)

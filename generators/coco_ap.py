@@ -99,8 +99,8 @@ def generate(rng: np.random.Generator) -> Problem:
            else "the same value here, as the curve's steps fall on both grids.")
     )
     figure = Figure(draw_matches, {"hits": table, "aps": [value(a, PLACES) for a in aps]},
-                    "Grid of TP and FP by rank (columns) at each IoU threshold 0.50 to 0.95 (rows), with the AP at "
-                    "each threshold", size=(4.0, 3.6))
+                    "Grid of the true positives by rank (columns) at each IoU threshold 0.50 to 0.95 (rows), the "
+                    "other cells empty, with the AP at each threshold", size=(4.0, 3.6))
     return Problem(
         inputs={"n_gt": n_gt, "detections": [{**d, "iou": float(d["iou"])} for d in detections]},
         answer={"ap": value(ap, PLACES), "ap50": value(aps[0], PLACES), "ap75": value(aps[5], PLACES),
@@ -110,8 +110,8 @@ def generate(rng: np.random.Generator) -> Problem:
 
 
 def draw_matches(fig: Any, hits: list[list[bool]], aps: list[float]) -> None:
-    """Rows are thresholds (0.50 at the top), columns ranks; a TP cell filled and marked ✓, an FP cell
-    empty; each row's AP (3 decimals) on the right."""
+    """Rows are thresholds (0.50 at the top), columns ranks; a TP cell filled and marked TP, an FP cell
+    left empty; each row's AP (3 decimals) on the right."""
     from matplotlib.colors import to_rgba
 
     n = len(hits[0])
@@ -122,9 +122,8 @@ def draw_matches(fig: Any, hits: list[list[bool]], aps: list[float]) -> None:
     for i, row in enumerate(hits):
         plot.text(-6 * plot.per_x, i + 0.5, f"{0.5 + 0.05 * i:.2f}", ha="right", va="center", fontsize=FONT)
         plot.text(n + 6 * plot.per_x, i + 0.5, f"{aps[i]:.3f}", ha="left", va="center", fontsize=FONT)
-        for j, hit in enumerate(row):
-            plot.text(j + 0.5, i + 0.5, "TP" if hit else "FP", ha="center", va="center", fontsize=FONT,
-                      color=INK if hit else "#888888")
+        for j in (j for j, hit in enumerate(row) if hit):
+            plot.text(j + 0.5, i + 0.5, "TP", ha="center", va="center", fontsize=FONT, color=INK)
     for j in range(n):
         plot.text(j + 0.5, 4 * plot.per_y, str(j + 1), ha="center", va="bottom", fontsize=FONT)
     plot.text(-6 * plot.per_x, 4 * plot.per_y, "t \\ rank", ha="right", va="bottom", fontsize=FONT)

@@ -14,7 +14,7 @@ from ._grids import (
     PADDING,
     bracket,
     caption,
-    cell_axes,
+    cell_plot,
     compressed_slots,
     draw_row,
     slot_positions,
@@ -92,17 +92,17 @@ def draw_windows(fig, n: int, k: int, s: int, p: int, d: int, out: int) -> None:
         {*range(max(span, s, p) + 1), *range(min(last, total - p - 1), total), p, p + n - 1})
     slots = compressed_slots(shown)
     x = slot_positions(slots)
-    ax = cell_axes(fig, len(slots), -0.35, 1.35, f"W = {n}, k = {k}, s = {s}, p = {p}, d = {d}",
+    plot = cell_plot(fig, len(slots), -0.35, 1.35, f"W = {n}, k = {k}, s = {s}, p = {p}, d = {d}",
                    above=LABEL_PT, below=CAPTION_PT)
     dropped = range(last + span + 1, total)
     style = {i: PADDING for i in (*range(p), *range(p + n, total))}
     style.update({i: {"facecolor": ("#888888", 0.5)} for i in dropped})
-    draw_row(ax, slots, 0.0, style, {"facecolor": (PALETTE[0], CELL_ALPHA)})
+    draw_row(plot, slots, 0.0, style, {"facecolor": (PALETTE[0], CELL_ALPHA)})
     windows = [(0, 1.35, 0.3, PALETTE[1], "window 1" if out > 1 else "window 1, the only one")]
     if out > 1:
         windows.append((last, -0.35, -0.3, PALETTE[2], f"window {out}, the last"))
     for start, y, depth, color, label in windows:
         taps = [x[start + j * d] + 0.5 for j in range(k)]
-        bracket(ax, taps[0] - 0.35, taps[-1] + 0.35, y, depth, color, label, len(slots), ticks=taps)
+        bracket(plot, taps[0] - 0.35, taps[-1] + 0.35, y, depth, color, label, len(slots), ticks=taps)
     legend = (["hatched: padding"] if p else []) + (["grey: dropped by the floor"] if len(dropped) else [])
-    caption(ax, len(slots) / 2, -0.35, legend)
+    caption(plot, len(slots) / 2, -0.35, legend)

@@ -167,16 +167,16 @@ def draw_boxes(fig: Any, a: list[int], b: list[int], shade: bool) -> None:
     edge of touching boxes) in a third colour."""
     from matplotlib.patches import Rectangle
 
-    ax = CANVAS.axes(fig, GRID)
+    plot = CANVAS.plot(fig, GRID)
     for box, color in zip((a, b), COLORS):
-        draw_box(ax, tuple(box), color)
-        ax.plot([box[0], box[2]], [box[1], box[3]], linestyle="none", marker="o", markersize=4, color=color,
+        draw_box(plot, tuple(box), color)
+        plot.curve([box[0], box[2]], [box[1], box[3]], linestyle="none", marker="o", markersize=4, color=color,
                 zorder=4)
     w, h = overlap_sides(tuple(a), tuple(b))
     x0, y0 = max(a[0], b[0]), max(a[1], b[1])
     if shade and w > 0 and h > 0:
-        ax.add_patch(Rectangle((x0, y0), w, h, facecolor=SHADE, alpha=0.5, edgecolor="none", zorder=3))
-        ax.add_patch(Rectangle((x0, y0), w, h, facecolor="none", edgecolor=INK, linewidth=1.0, zorder=3))
+        plot.add(Rectangle((x0, y0), w, h, facecolor=SHADE, alpha=0.5, edgecolor="none", zorder=3))
+        plot.add(Rectangle((x0, y0), w, h, facecolor="none", edgecolor=INK, linewidth=1.0, zorder=3))
     elif shade and (w == 0 or h == 0) and min(w, h) >= 0:
-        ax.plot([x0, x0 + w], [y0, y0 + h], color=SHADE, linewidth=5, solid_capstyle="butt", zorder=3)
-    draw_labels(ax, layout(a, b))
+        plot.curve([x0, x0 + w], [y0, y0 + h], color=SHADE, linewidth=5, solid_capstyle="butt", zorder=3)
+    draw_labels(plot, layout(a, b))

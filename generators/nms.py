@@ -238,14 +238,14 @@ def draw_detections(fig: Any, boxes: dict[str, list[int]], scores: dict[str, flo
     boxes solid and suppressed ones dashed and faint, drawn over the kept ones (a suppressed box
     inside a kept one stays visible), under a one-line legend when any box was suppressed."""
     suppressed = [k for k in boxes if kept is not None and k not in kept]
-    ax = (ANSWER_CANVAS if suppressed else CANVAS).axes(fig)
+    plot = (ANSWER_CANVAS if suppressed else CANVAS).plot(fig)
     color = {k: COLORS[i] for names in clusters for i, k in enumerate(names)}
     for label, box in boxes.items():
         gone = label in suppressed
-        draw_box(ax, tuple(box), color[label], dashed=gone, fill_alpha=0.03 if gone else 0.12,
+        draw_box(plot, tuple(box), color[label], dashed=gone, fill_alpha=0.03 if gone else 0.12,
                  linewidth=1.5 if gone else 2.2, zorder=2.5 if gone else 2)
     placed = layout(boxes, scores)
-    draw_labels(ax, [(p, color[k], kept is None or k in kept) for p, k in zip(placed, boxes)])
+    draw_labels(plot, [(p, color[k], kept is None or k in kept) for p, k in zip(placed, boxes)])
     if suppressed:
-        ax.text(CANVAS.xlim[1] / 2, CANVAS.ylim[1] + LEGEND_ROOM / 2, "solid: kept    dashed: suppressed",
+        plot.text(CANVAS.xlim[1] / 2, CANVAS.ylim[1] + LEGEND_ROOM / 2, "solid: kept    dashed: suppressed",
                 ha="center", va="center", fontsize=10, color=INK)

@@ -108,13 +108,13 @@ def generate(rng: np.random.Generator) -> Problem:
 
 def draw_boxes(fig: Any, boxes: dict[str, list[int]], scores: dict[str, float]) -> None:
     """The boxes in their own colours, each labelled with its name and score."""
-    ax = CANVAS.axes(fig)
+    plot = CANVAS.plot(fig)
     for (k, b), colour in zip(boxes.items(), PALETTE):
-        draw_box(ax, tuple(b), colour, fill_alpha=0.06)
+        draw_box(plot, tuple(b), colour, fill_alpha=0.06)
     line = 1.2 * FONT * CANVAS.scale
     rects = [tuple(b) for b in boxes.values()]
     placed = place_labels([(f"{k} {scores[k]:.2f}", box_spots(tuple(b), line)) for k, b in boxes.items()], CANVAS, rects)
-    draw_labels(ax, [(p, c, True) for p, c in zip(placed, PALETTE)])
+    draw_labels(plot, [(p, c, True) for p, c in zip(placed, PALETTE)])
 
 
 def draw_scores(fig: Any, names: list[str], scores: list[float], linear: list[float], gaussian: list[float]) -> None:

@@ -14,7 +14,7 @@ from ._grids import (
     PADDING,
     bracket,
     caption,
-    cell_axes,
+    cell_plot,
     cells,
     compressed_slots,
     draw_row,
@@ -92,13 +92,12 @@ def draw_stamps(fig, n: int, k: int, s: int, p: int, o: int, d: int, out: int) -
         shown = {*range((first - 1) * s + span + 1), *range(min((n - 1) * s, p + out - 1), length)}
     slots = compressed_slots(shown)
     x = slot_positions(slots)
-    ax = cell_axes(fig, len(slots), -0.3, 3.8, f"W = {n}, k = {k}, s = {s}, p = {p}, o = {o}, d = {d}",
+    plot = cell_plot(fig, len(slots), -0.3, 3.8, f"W = {n}, k = {k}, s = {s}, p = {p}, o = {o}, d = {d}",
                    below=CAPTION_PT)
     style = {i: PADDING for i in (*range(p), *range(p + out, length))}
     style.update({i: {"linestyle": "--", "facecolor": "none"} for i in range(stamped, p + out)})
-    draw_row(ax, slots, 0.0, style, {"facecolor": (PALETTE[0], CELL_ALPHA)})
+    draw_row(plot, slots, 0.0, style, {"facecolor": (PALETTE[0], CELL_ALPHA)})
 
-    from matplotlib.collections import LineCollection
 
     y_in, corners, fills, lines, colors = 2.8, [], [], [], []
     centres = {}
@@ -110,12 +109,12 @@ def draw_stamps(fig, n: int, k: int, s: int, p: int, o: int, d: int, out: int) -
         fills.append((color, 0.45))
         lines += [[(centres[i], y_in), (tap, 1.0)] for tap in taps]
         colors += [color] * k
-    ax.add_collection(LineCollection(lines, colors=colors, linewidths=1.0), autolim=False)
-    cells(ax, corners, facecolor=fills)
+    plot.lines(lines, colors=colors, linewidths=1.0)
+    cells(plot, corners, facecolor=fills)
     if len(inputs) < n:
-        ax.text((centres[inputs[-2]] + centres[n - 1]) / 2, y_in + 0.5, "⋯", ha="center", va="center",
+        plot.text((centres[inputs[-2]] + centres[n - 1]) / 2, y_in + 0.5, "⋯", ha="center", va="center",
                 fontsize=11, color=INK)
-    bracket(ax, x[p] + 0.05, x[p + out - 1] + 0.95, -0.3, -0.25, INK, f"W_out = {out}", len(slots))
+    bracket(plot, x[p] + 0.05, x[p + out - 1] + 0.95, -0.3, -0.25, INK, f"W_out = {out}", len(slots))
     if 0 < p < o:  # the right crop undone, and more
         undo = ["right: o undoes it, adds dashed"]
     elif o and p:
@@ -123,4 +122,4 @@ def draw_stamps(fig, n: int, k: int, s: int, p: int, o: int, d: int, out: int) -
     else:
         undo = ["dashed: added by o"] if p + out > stamped else []
     legend = (["hatched: cropped by p"] if p else []) + undo
-    caption(ax, len(slots) / 2, -0.3, legend)
+    caption(plot, len(slots) / 2, -0.3, legend)
