@@ -1,5 +1,6 @@
 """Command line: `python build.py` builds decks.toml; `build FILE...` any notes; `check` only reports;
-`release` versions and releases the decks that changed; `diff` compares two versions.
+`release` versions and releases the decks that changed; `diff` compares two versions; `preview` and
+`serve` show the cards as Anki will.
 
 Exit codes: 0 built (warnings allowed), 1 content errors, 2 bad usage. Diagnostics go to stderr as
 `path:line: severity: message`; the summary and the files written go to stdout.
@@ -23,10 +24,13 @@ from .config import DeckSpec, build_time, check_file_name, check_version, load_p
 from .diagnostics import Reporter, UsageError, display_path
 from .dist import manifests_to_compare
 from .files import WriteError
+from .preview import write_site
+from .previewbuild import live_site, preview_site
 from .push import Target, add_collection_commands, push, status
 from .release import release
+from .serve import serve
 
-COMMANDS = ("build", "check", "diff", "push", "release", "status")
+COMMANDS = ("build", "check", "diff", "preview", "push", "release", "serve", "status")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +69,8 @@ def _run(args: list[str]) -> int:
     try:
         if parsed.command == "diff":
             return _diff(parsed.old, parsed.new)
+        if parsed.command in ("preview", "serve"):
+            return _preview(parsed, reporter)
         specs, options = _plan(parsed)
         if parsed.command in ("push", "status"):
             target = Target(parsed.collection, parsed.profile, getattr(parsed, "dry_run", False),
@@ -146,6 +152,18 @@ def _parser() -> argparse.ArgumentParser:
     release_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
     release_cmd.add_argument("--cache-dir", type=Path, help="as for build")
     release_cmd.set_defaults(files=[], deck=None, deck_version=None, lock=None, out=None)
+    preview_cmd = commands.add_parser("preview", parents=[common, building], conflict_handler="resolve",
+                                      help="write the cards as a static web page",
+                                      description="Write every note's cards, front and back, as Anki shows them, "
+                                                  "into a web page that works from file:// and any static host. "
+                                                  "Writes no deck and no lock.")
+    preview_cmd.add_argument("--out", type=Path, required=True, help="folder for the page (new, empty, or a "
+                                                                      "previous preview, which it replaces)")
+    serve_cmd = commands.add_parser("serve", parents=[common, building], help="preview the cards live while you write",
+                                    description="Serve the preview on 127.0.0.1, rebuild it whenever a file of "
+                                                "the project is saved and update the open page. Writes no deck "
+                                                "and no lock; Ctrl-C stops.")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     diff_cmd = commands.add_parser("diff", help="compare two versions of a deck",
                                    description="What changed between two versions: notes added, edited (with a word "
                                                "diff), moved, renamed and retired, by heading and file:line, and "
@@ -160,6 +178,23 @@ def _diff(old: str, new: str) -> int:
     reports = ["\n".join(report(compare(*pair))) for pair in manifests_to_compare(old, new, project)]
     print("\n\n".join(reports))
     return 0
+
+
+def _preview(parsed: argparse.Namespace, reporter: Reporter) -> int:
+    """`preview --out DIR` writes the page once; `serve` serves it and follows every change."""
+    cwd = Path.cwd()
+    if parsed.command == "serve":
+        _, options = _plan(parsed)  # a bad command line stops here, before anything is served
+        serve(live_site(lambda: _plan(parsed), parsed.strict, cwd), options.root, parsed.port,
+              ignore=[options.out_dir, options.cache_dir])
+        return 0
+    site = preview_site(*_plan(parsed), reporter, cwd)
+    reporter.print()
+    write_site(site, parsed.out)
+    print(f"wrote {display_path(parsed.out / 'index.html', cwd)}")
+    if reporter.errors:
+        print(f"{len(reporter.errors)} error(s): the preview shows them on their cards", file=sys.stderr)
+    return 1 if reporter.errors else 0
 
 
 def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
@@ -184,7 +219,7 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     if lock.is_dir():
         raise UsageError(f"{lock}: error: --lock must be a file, and this is a folder")
     cache = parsed.cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ankibuild"
-    write = parsed.command in ("build", "push", "status", "release")
+    write = parsed.command in ("build", "push", "status", "release", "preview", "serve")
     outputs = parsed.command in ("build", "release") or (parsed.command == "push" and not parsed.dry_run)
     if write:
         _check_writable(cache)

@@ -22,6 +22,7 @@ from anki.collection import (
     ImportAnkiPackageRequest,
 )
 from anki.scheduler.v3 import CardAnswer
+from browser import chromium  # noqa: F401 (a fixture: one headless Chromium)
 from syncserver import sync_server as start_sync_server
 from webserver import Server
 

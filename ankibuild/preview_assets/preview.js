@@ -1,0 +1,163 @@
+// The preview page: switches, search and filters, MathJax as Anki configures it, and (under
+// `serve`) live reload that swaps in only the notes that changed. Loaded before MathJax, which reads
+// window.MathJax as its configuration.
+'use strict';
+
+// Anki's MathJax setup (ts/mathjax in Anki's source), without the context menu.
+window.MathJax = {
+  tex: {
+    displayMath: [['\\[', '\\]']],
+    processEscapes: false,
+    processEnvironments: false,
+    processRefs: false,
+    packages: {'[+]': ['noerrors', 'mathtools', 'mhchem'], '[-]': ['textmacros']},
+  },
+  options: {renderActions: {addMenu: []}},
+  startup: {
+    typeset: false,
+    pageReady() {
+      return MathJax.startup.defaultPageReady().then(() => typeset(document.querySelectorAll('.pv-note')));
+    },
+  },
+};
+
+const $ = (id) => document.getElementById(id);
+const state = {night: false, phone: true, deck: ''};
+
+// Typeset notes in small batches, those on screen first, yielding between batches so the page stays
+// responsive (thousands of formulas take a while); body[data-mathjax] says when all are done.
+const waiting = new Set();
+const onScreen = new Set();
+const watcher = new IntersectionObserver((entries) => {
+  for (const entry of entries) onScreen[entry.isIntersecting ? 'add' : 'delete'](entry.target);
+}, {rootMargin: '600px'});
+let typesetting = false;
+
+function typeset(notes) {
+  for (const note of notes) {
+    waiting.add(note);
+    watcher.observe(note);
+  }
+  document.body.dataset.mathjax = 'busy';
+  if (!typesetting) typesetWaiting();
+}
+
+async function typesetWaiting() {
+  typesetting = true;
+  while (waiting.size) {
+    const visible = Array.from(onScreen).filter((note) => waiting.has(note));
+    const batch = (visible.length ? visible : Array.from(waiting)).slice(0, 12);
+    for (const note of batch) {
+      waiting.delete(note);
+      watcher.unobserve(note);
+    }
+    await MathJax.typesetPromise(batch.flatMap((note) => Array.from(note.querySelectorAll('.card'))))
+      .catch((error) => console.error(error));
+    await new Promise((resolve) => setTimeout(resolve));
+  }
+  typesetting = false;
+  document.body.dataset.mathjax = 'done';
+}
+
+function applyTheme() {
+  document.body.classList.toggle('pv-dark', state.night);
+  document.body.classList.toggle('pv-phone', state.phone);
+  const cards = document.querySelectorAll('.pv-screen > .card');
+  for (const card of cards) {
+    card.classList.toggle('nightMode', state.night);  // Anki puts both on the card's own element
+    card.classList.toggle('night_mode', state.night);
+  }
+  if (cards.length) {  // a screen wider than the card shows the card's background around it, as Anki's window does
+    document.body.style.setProperty('--pv-card-background', getComputedStyle(cards[0]).backgroundColor);
+  }
+}
+
+function matches(note, words, tag, family) {
+  const data = note.dataset;
+  const deck = data.deck || '';
+  return (!state.deck || deck === state.deck || deck.startsWith(state.deck + '::'))
+    && (!$('pv-changed').checked || Boolean(data.status))
+    && (!$('pv-flagged').checked || Boolean(data.flagged))
+    && (!tag || (data.tags || '').split(' ').some((t) => t === tag || t.startsWith(tag + '::')))
+    && (!family || data.family === family)
+    && words.every((word) => (data.text || '').includes(word));
+}
+
+function applyFilters() {
+  const words = $('pv-search').value.toLowerCase().split(/\s+/).filter(Boolean);
+  const tag = $('pv-tag').value;
+  const family = $('pv-family').value;
+  const notes = document.querySelectorAll('.pv-note');
+  let shown = 0;
+  for (const note of notes) {
+    note.hidden = !matches(note, words, tag, family);
+    shown += note.hidden ? 0 : 1;
+  }
+  $('pv-status').textContent = shown === notes.length ? `${notes.length} notes` : `${shown} of ${notes.length} notes`;
+  for (const link of document.querySelectorAll('.pv-decks a')) {
+    link.classList.toggle('pv-selected', link.dataset.deck === state.deck);
+  }
+}
+
+function bind() {
+  $('pv-night').checked = state.night;
+  $('pv-phone').checked = state.phone;
+  $('pv-night').onchange = (event) => { state.night = event.target.checked; applyTheme(); };
+  $('pv-phone').onchange = (event) => { state.phone = event.target.checked; applyTheme(); };
+  for (const id of ['pv-search', 'pv-changed', 'pv-flagged', 'pv-tag', 'pv-family']) {
+    $(id).oninput = applyFilters;
+  }
+  document.querySelector('.pv-decks').onclick = (event) => {
+    const link = event.target.closest('a[data-deck]');
+    if (!link) return;
+    event.preventDefault();
+    state.deck = state.deck === link.dataset.deck ? '' : link.dataset.deck;
+    applyFilters();
+  };
+}
+
+// Live reload: the server announces each rebuild; fetch the new page and replace what differs.
+async function reload() {
+  const response = await fetch('index.html', {cache: 'no-store'});
+  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const old = new Map(Array.from(document.querySelectorAll('.pv-note'), (note) => [note.id, note]));
+  const main = document.querySelector('.pv-main');
+  const added = [];
+  const notes = Array.from(fresh.querySelectorAll('.pv-note'), (note) => {
+    const kept = old.get(note.id);
+    if (kept && kept.dataset.hash === note.dataset.hash) return kept;
+    added.push(note);
+    return document.adoptNode(note);
+  });
+  const gone = Array.from(old.values()).filter((note) => !notes.includes(note));
+  if (window.MathJax.typesetClear) MathJax.typesetClear(gone);  // MathJax forgets their formulas
+  const head = Array.from(fresh.querySelector('.pv-main').children).filter((node) => !node.matches('.pv-note'));
+  main.replaceChildren(...head.map((node) => document.adoptNode(node)), ...notes);
+  const values = Object.fromEntries(['pv-search', 'pv-changed', 'pv-flagged', 'pv-tag', 'pv-family'].map(
+    (id) => [id, $(id).type === 'checkbox' ? $(id).checked : $(id).value]));
+  document.querySelector('.pv-side').replaceWith(document.adoptNode(fresh.querySelector('.pv-side')));
+  for (const [id, value] of Object.entries(values)) {
+    $(id)[$(id).type === 'checkbox' ? 'checked' : 'value'] = value;
+  }
+  bind();
+  applyTheme();
+  applyFilters();
+  document.body.dataset.reloads = String(Number(document.body.dataset.reloads || 0) + 1);
+  if (added.length && window.MathJax.typesetPromise) await typeset(added);
+}
+
+function follow() {
+  let last = null;
+  const events = new EventSource('_preview/events');
+  events.onmessage = (event) => {
+    if (event.data !== last) {
+      last = event.data;
+      reload().catch((error) => console.error(error));
+    }
+  };
+}
+
+bind();
+applyTheme();
+applyFilters();
+if (document.body.dataset.live) follow();

@@ -1,0 +1,81 @@
+"""The one place where the build meets the preview: build the decks (writing no deck and no lock),
+and turn the results into preview records: which notes differ from the lock, and which diagnostics
+belong to which card."""
+
+from __future__ import annotations
+
+import bisect
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from .build import BuildOptions, DeckResult, build
+from .config import DeckSpec
+from .diagnostics import Diagnostic, Reporter, UsageError
+from .lock import Lock, load_lock
+from .preview import PreviewDeck, PreviewNote, Site, render_site
+
+
+def preview_site(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path,
+                 live: bool = False) -> Site:
+    """Build every deck for the preview, then render the site. Figures are drawn and caches kept; no deck,
+    manifest or lock is written."""
+    lock = load_lock(options.lock_path, Reporter())  # the build reports a damaged lock itself
+    results = build(specs, replace(options, write=True, outputs=False), reporter)
+    decks, loose = preview_decks(results, lock, reporter.items, options.root, cwd)
+    return render_site(decks, [str(diagnostic) for diagnostic in loose], live=live)
+
+
+def live_site(plan: Callable[[], tuple[list[DeckSpec], BuildOptions]], strict: bool, cwd: Path) -> Callable[[], Site]:
+    """What `serve` calls on every change: plan again (decks.toml may have changed), build, render.
+    A bad decks.toml does not stop the server: the page shows the message until it is fixed."""
+
+    def rebuild() -> Site:
+        started, reporter = time.perf_counter(), Reporter(strict=strict)
+        try:
+            specs, options = plan()
+            site = preview_site(specs, options, reporter, cwd, live=True)
+        except UsageError as err:
+            print(err, file=sys.stderr)
+            return render_site([], [str(err)], live=True)
+        reporter.print()
+        warnings = len(reporter.items) - len(reporter.errors)
+        print(f"built the preview in {time.perf_counter() - started:.2f} s: {len(reporter.errors)} error(s), "
+              f"{warnings} warning(s)", file=sys.stderr)
+        return site
+
+    return rebuild
+
+
+def preview_decks(results: list[DeckResult], lock: Lock, diagnostics: list[Diagnostic], root: Path,
+                  cwd: Path) -> tuple[list[PreviewDeck], list[Diagnostic]]:
+    """Preview records of the built decks, and the diagnostics that belong to no card.
+
+    A diagnostic belongs to the card of its file whose heading is the last one at or above its line.
+    Diagnostics name files as seen from `cwd`, cards as seen from the project `root`."""
+    locked = {note.guid: note.fields_hash for notes in lock.decks.values() for note in notes.values()}
+    starts: dict[Path, list[tuple[int, str]]] = {}  # file -> (line, guid) of each card, in line order
+    for result in results:
+        for note in result.packed:
+            file, _, line = note.source.rpartition(":")
+            if file and line.isdigit():
+                starts.setdefault((root / file).resolve(), []).append((int(line), note.guid))
+    owned: dict[str, list[Diagnostic]] = {}
+    loose = []
+    for diagnostic in diagnostics:
+        cards = sorted(starts.get((cwd / diagnostic.path).resolve(), []))
+        index = bisect.bisect_right(cards, (diagnostic.line, "\uffff")) - 1
+        if diagnostic.line and index >= 0:
+            owned.setdefault(cards[index][1], []).append(diagnostic)
+        else:
+            loose.append(diagnostic)
+
+    def status(guid: str, fields_hash: str) -> str:
+        return "new" if guid not in locked else "changed" if locked[guid] != fields_hash else ""
+
+    decks = [PreviewDeck(result.spec.name,
+                         tuple(PreviewNote(note, status(note.guid, note.fields_hash), tuple(owned.get(note.guid, ())))
+                               for note in result.packed), result.media_files) for result in results]
+    return decks, loose

@@ -1,0 +1,136 @@
+"""`serve`: the preview over HTTP on 127.0.0.1, rebuilt when the project changes, with live reload.
+
+The server answers only with the files of the current site (a path is looked up, never joined onto
+a folder), so nothing outside the preview can be reached, `..` or not. Each rebuild is announced on
+`_preview/events` (server-sent events); the open page then fetches the new page and swaps in the
+notes that changed, so it keeps its place, switches and filters.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .diagnostics import UsageError
+from .preview import Site
+
+EVENTS = "_preview/events"
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream, to notice a closed page
+TYPES = {".js": "text/javascript", ".woff": "font/woff", ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """Serves one site at a time; `publish` swaps in a new one and tells the open pages."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, site: Site) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.site = site
+        self.generation = 0
+        self.stopping = False
+        self.changed = threading.Condition()
+
+    def publish(self, site: Site) -> None:
+        with self.changed:
+            self.site, self.generation = site, self.generation + 1
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+        self.shutdown()
+        self.server_close()
+
+
+def site_path(request_path: str) -> str | None:
+    """The site file a request names (`/` is index.html), or None for anything that is not a plain
+    relative path: `..` and `.` segments (also percent-encoded), backslashes, NUL."""
+    from urllib.parse import unquote
+
+    path = unquote(request_path.split("?", 1)[0].split("#", 1)[0])
+    parts = path.split("/")[1:]
+    if not path.startswith("/") or "\\" in path or "\0" in path or any(part in ("..", ".") for part in parts):
+        return None
+    return "/".join(parts) or "index.html"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        name = site_path(self.path)
+        if name == EVENTS:
+            return self._events()
+        content = self.server.site.get(name) if name is not None else None
+        if content is None:
+            return self.send_error(404, "Not in the preview")
+        try:
+            data = content.read_bytes() if isinstance(content, Path) else content
+        except OSError:  # a media file deleted since the build: the next rebuild drops it
+            return self.send_error(404, "Not in the preview")
+        suffix = Path(name).suffix.lower()
+        self.send_response(200)
+        self.send_header("Content-Type", TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self) -> None:
+        """One `data: <generation>` now and after each rebuild, until the page goes or the server stops."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        seen = None
+        server = self.server
+        try:
+            while True:
+                with server.changed:
+                    server.changed.wait_for(lambda: server.stopping or server.generation != seen, timeout=KEEPALIVE)
+                    if server.stopping:
+                        return
+                    message = f"data: {server.generation}\n\n" if server.generation != seen else ": idle\n\n"
+                    seen = server.generation
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        """Quiet: the terminal shows the build's diagnostics, not every request."""
+
+
+def watch_and_rebuild(server: PreviewServer, rebuild: Callable[[], Site], root: Path, ignore: Iterable[Path],
+                      stop: threading.Event | None = None) -> None:
+    """Rebuild and publish whenever a file under `root` changes (editor swap files, caches, `.git`,
+    virtual environments and the `ignore` folders excepted), until `stop` is set."""
+    from watchfiles import DefaultFilter, watch
+
+    ignored = DefaultFilter(ignore_paths=[str(folder.resolve()) for folder in ignore])
+    for _ in watch(root.resolve(), watch_filter=ignored, debounce=50, step=20, stop_event=stop, rust_timeout=500):
+        server.publish(rebuild())
+
+
+def serve(rebuild: Callable[[], Site], root: Path, port: int, ignore: Iterable[Path]) -> None:
+    """Build, serve on 127.0.0.1:`port`, rebuild on every change; until Ctrl-C."""
+    site = rebuild()
+    try:
+        server = PreviewServer(port, site)
+    except OSError as err:
+        raise UsageError(f"error: cannot serve on 127.0.0.1:{port} ({err.strerror}); choose another --port") from None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"Serving the preview at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", file=sys.stderr)
+    try:
+        watch_and_rebuild(server, rebuild, root, ignore)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
