@@ -79,6 +79,7 @@ def page(decks: list[PreviewDeck], notices: list[str], live: bool) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Preview: {html.escape(", ".join(deck.name for deck in decks))}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="_preview/preview.css">
 <style id="card-css">
 {scope_css(css())}</style>

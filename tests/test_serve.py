@@ -1,0 +1,182 @@
+"""`python build.py serve`: the preview on 127.0.0.1, followed live in a real headless Chromium while
+the user edits; nothing outside the preview is served."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from browser import open_tab, wait_for_math
+
+REPO = Path(__file__).resolve().parent.parent
+DECKS = """\
+[[deck]]
+name = "Notes"
+version = "1.0.0"
+sources = ["notes.md"]
+"""
+NOTES = r"""
+# Notes
+
+1. TOC
+{:toc}
+
+## Softmax
+Turns scores into probabilities: $\sigma(z)_i = e^{z_i} / \sum_j e^{z_j}$.
+
+## A missing figure
+The curve flattens:
+
+![the loss curve](curve.png)
+
+## Cross-entropy
+$-\sum_c y_c \log p_c$ for a one-hot $y$.
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served(project):
+    """The notes project, built once (so the lock knows its notes), then served as the user would."""
+    project.write("decks.toml", DECKS)
+    project.write("notes.md", NOTES)
+    assert project.run("--offline").code == 0
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "--offline"],
+                               cwd=project.root, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    started = []
+    for line in process.stderr:
+        started.append(line)
+        if "Serving the preview at" in line:
+            break
+    assert f"http://127.0.0.1:{port}/" in "".join(started), "".join(started)
+    yield project, port
+    process.send_signal(signal.SIGINT)  # Ctrl-C
+    assert process.wait(timeout=10) == 0
+    process.stderr.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def note_text(tab, heading: str) -> str:
+    return tab.page.evaluate("""heading => Array.from(document.querySelectorAll('.pv-note'))
+        .filter(note => note.querySelector('.question').textContent === heading)
+        .map(note => note.innerText).join('')""", heading)
+
+
+def test_an_edit_shows_in_the_open_page_within_two_seconds_without_a_reload(served, chromium):
+    project, port = served
+    tab = open_tab(chromium, f"http://127.0.0.1:{port}/")
+    wait_for_math(tab)
+    tab.page.evaluate("window.stillTheSamePage = true")
+    assert tab.shown() and not tab.page.is_checked("#pv-changed")
+    tab.page.check("#pv-night")
+
+    edit(project.root / "notes.md", "Turns scores into probabilities", "Maps scores to probabilities")
+    saved = time.monotonic()
+    tab.page.wait_for_function("document.body.innerText.includes('Maps scores to probabilities')", timeout=2000)
+    assert time.monotonic() - saved < 2
+    assert tab.page.evaluate("window.stillTheSamePage") is True  # updated in place, not reloaded
+    wait_for_math(tab)
+    softmax = note_text(tab, "Softmax")
+    assert "changed" in softmax and "\\(" not in softmax  # the new formula is typeset too
+    assert tab.page.is_checked("#pv-night")  # the switches stay as they were
+    assert tab.page.eval_on_selector_all(".card.nightMode", "cards => cards.length") == 6
+
+    tab.page.check("#pv-changed")  # changed since the last build: only what the next build would send
+    assert [note_text(tab, "Softmax")] == [tab.page.inner_text(f"[id='{tab.shown()[0]}']")]
+    edit(project.root / "notes.md", "## Cross-entropy", "## Entropy\nAverage surprise.\n\n## Cross-entropy")
+    tab.page.wait_for_function("document.querySelectorAll('.pv-note:not([hidden])').length === 2", timeout=2000)
+    assert "new" in note_text(tab, "Entropy")
+    assert tab.problems == []
+    tab.page.close()
+
+
+def test_diagnostics_show_on_their_card_with_path_and_line(served, chromium):
+    project, port = served
+    check = project.run("check")
+    printed = [line for line in check.err.splitlines() if ": warning: " in line]
+    assert printed and all(line.startswith("notes.md:13: ") for line in printed)  # the image's line
+    tab = open_tab(chromium, f"http://127.0.0.1:{port}/")
+    tab.page.check("#pv-flagged")
+    assert len(tab.shown()) == 1
+    card = note_text(tab, "A missing figure")
+    assert all(line in card for line in printed)
+    assert note_text(tab, "Softmax") and "warning" not in note_text(tab, "Softmax")
+
+    edit(project.root / "notes.md", "![the loss curve](curve.png)", "No figure.")
+    tab.page.wait_for_function("document.querySelectorAll('.pv-note:not([hidden])').length === 0", timeout=2000)
+    edit(project.root / "decks.toml", 'sources = ["notes.md"]', "sources = [")  # a broken decks.toml...
+    tab.page.wait_for_function("document.body.innerText.includes('decks.toml')", timeout=2000)
+    assert "error" in tab.page.inner_text(".pv-problems")
+    edit(project.root / "decks.toml", "sources = [", 'sources = ["notes.md"]')  # ...fixed: the server kept going
+    tab.page.uncheck("#pv-flagged")
+    tab.page.wait_for_function("document.querySelectorAll('.pv-note').length === 3", timeout=2000)
+    assert tab.problems == []
+    tab.page.close()
+
+
+@pytest.mark.parametrize("path", ["/../decks.toml", "/%2e%2e/decks.toml", "/..%2Fdecks.toml", "/_preview/../../notes.md",
+                                  "/_mathjax/%2E%2E/%2E%2E/decks.toml", "/..\\decks.toml", "/%5C..%5Cdecks.toml",
+                                  "//etc/passwd", "/%2Fetc%2Fpasswd", "/decks.toml", "/notes.md", "/decks.lock.json",
+                                  "/_preview/", "/.", "/%00"])
+def test_paths_outside_the_preview_get_404(served, path):
+    _, port = served
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path)  # sent as written: http.client does not resolve `..`
+    response = connection.getresponse()
+    assert (response.status, response.read()[:0]) == (404, b"")
+    connection.close()
+
+
+def test_the_server_listens_on_127_0_0_1_only_and_serves_the_page_and_its_files(served):
+    _, port = served
+    listening = [line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                 if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == port]
+    assert listening == ["0100007F:%04X" % port]  # 127.0.0.1, never 0.0.0.0
+    assert not any(int(line.split()[1].rsplit(":", 1)[1], 16) == port for line in
+                   Path("/proc/net/tcp6").read_text().splitlines()[1:] if line.split()[3] == "0A")
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    for path in ("/", "/index.html", "/_preview/preview.js", "/_mathjax/tex-chtml-full.js"):
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200 and response.read(), path
+    connection.close()
+
+
+def test_preview_writes_a_static_page_and_replaces_only_a_previous_preview(project):
+    project.write("decks.toml", DECKS)
+    project.write("notes.md", NOTES)
+    result = project.run("preview", "--out", "site", "--offline")
+    assert result.code == 0 and "wrote site/index.html" in result.out
+    assert "notes.md:13: warning:" in result.err
+    page = (project.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'<article class="pv-note"', page)) == 3 and "data-live" not in page
+    assert (project.root / "site" / "_mathjax" / "tex-chtml-full.js").is_file()
+    assert not (project.root / "dist").exists() and not (project.root / "decks.lock.json").exists()
+    (project.root / "site" / "stale.png").write_bytes(b"old")
+    assert project.run("preview", "--out", "site", "--offline").code == 0
+    assert not (project.root / "site" / "stale.png").exists()
+
+    project.write("mine/keep.txt", "my own file")
+    refused = project.run("preview", "--out", "mine", "--offline")
+    assert refused.code == 2 and "mine: error: not a preview folder" in refused.err
+    assert (project.root / "mine" / "keep.txt").read_text() == textwrap.dedent("my own file")
