@@ -69,7 +69,7 @@ def main(rounds: int) -> None:
             line_end = text.index("\n", start)
             saved = time.perf_counter()
             notes.write_text(text[:line_end] + f" {word}" + text[line_end:], encoding="utf-8")
-            page.wait_for_function(f"document.body.innerText.includes('{word}') && "
+            page.wait_for_function(f"document.body.textContent.includes('{word}') && "
                                    "document.body.dataset.mathjax === 'done'", timeout=30_000, polling="raf")
             latencies.append(time.perf_counter() - saved)
             time.sleep(0.3)

@@ -129,10 +129,23 @@ async function reload() {
     added.push(note);
     return document.adoptNode(note);
   });
-  const gone = Array.from(old.values()).filter((note) => !notes.includes(note));
+  const kept = new Set(notes);
+  const gone = Array.from(old.values()).filter((note) => !kept.has(note));
   if (window.MathJax.typesetClear) MathJax.typesetClear(gone);  // MathJax forgets their formulas
+  gone.forEach((note) => note.remove());
+  for (const node of Array.from(main.children)) {
+    if (!node.matches('.pv-note')) node.remove();  // the status line and the page's own diagnostics
+  }
   const head = Array.from(fresh.querySelector('.pv-main').children).filter((node) => !node.matches('.pv-note'));
-  main.replaceChildren(...head.map((node) => document.adoptNode(node)), ...notes);
+  main.prepend(...head.map((node) => document.adoptNode(node)));
+  let next = main.querySelector('.pv-note');  // put the notes in order, moving only what moved
+  for (const note of notes) {
+    if (note === next) {
+      next = next.nextElementSibling;
+    } else {
+      main.insertBefore(note, next);
+    }
+  }
   const values = Object.fromEntries(['pv-search', 'pv-changed', 'pv-flagged', 'pv-tag', 'pv-family'].map(
     (id) => [id, $(id).type === 'checkbox' ? $(id).checked : $(id).value]));
   document.querySelector('.pv-side').replaceWith(document.adoptNode(fresh.querySelector('.pv-side')));
@@ -142,8 +155,11 @@ async function reload() {
   bind();
   applyTheme();
   applyFilters();
-  document.body.dataset.reloads = String(Number(document.body.dataset.reloads || 0) + 1);
-  if (added.length && window.MathJax.typesetPromise) await typeset(added);
+  if (added.length === 1 && old.size) {  // one card edited: bring it into view, wherever the page was
+    const rect = added[0].getBoundingClientRect();
+    if (rect.bottom < 0 || rect.top > innerHeight) added[0].scrollIntoView({block: 'center'});
+  }
+  if (added.length && window.MathJax.typesetPromise) typeset(added);
 }
 
 function follow() {
