@@ -127,8 +127,8 @@ def serve(rebuild: Callable[[], Site], root: Path, port: int, ignore: Iterable[P
         raise UsageError(f"error: cannot serve on 127.0.0.1:{port} ({err.strerror}); choose another --port") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    print(f"Serving the preview at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", file=sys.stderr)
     try:
+        print(f"Serving the preview at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", file=sys.stderr)
         watch_and_rebuild(server, rebuild, root, ignore)
     except KeyboardInterrupt:
         pass

@@ -7,7 +7,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -43,31 +42,27 @@ $-\sum_c y_c \log p_c$ for a one-hot $y$.
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def served(project):
     """The notes project, built once (so the lock knows its notes), then served as the user would."""
     project.write("decks.toml", DECKS)
     project.write("notes.md", NOTES)
     assert project.run("--offline").code == 0
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", str(port), "--offline"],
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--port", "0", "--offline"],
                                cwd=project.root, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
     started = []
-    for line in process.stderr:
+    for line in process.stderr:  # port 0: the system picks a free port, and serve says which
         started.append(line)
-        if "Serving the preview at" in line:
+        if found := re.search(r"Serving the preview at http://127\.0\.0\.1:(\d+)/", line):
+            port = int(found.group(1))
             break
-    assert f"http://127.0.0.1:{port}/" in "".join(started), "".join(started)
+    else:
+        pytest.fail("serve did not start:\n" + "".join(started))
     yield project, port
     process.send_signal(signal.SIGINT)  # Ctrl-C
-    assert process.wait(timeout=10) == 0
+    code, rest = process.wait(timeout=10), process.stderr.read()
     process.stderr.close()
+    assert code == 0, rest
 
 
 def edit(path: Path, old: str, new: str) -> None:
