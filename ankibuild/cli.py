@@ -152,13 +152,10 @@ def _parser() -> argparse.ArgumentParser:
     release_cmd.add_argument("--offline", action="store_true", help="do not download remote images")
     release_cmd.add_argument("--cache-dir", type=Path, help="as for build")
     release_cmd.set_defaults(files=[], deck=None, deck_version=None, lock=None, out=None)
-    preview_cmd = commands.add_parser("preview", parents=[common, building], conflict_handler="resolve",
-                                      help="write the cards as a static web page",
-                                      description="Write every note's cards, front and back, as Anki shows them, "
-                                                  "into a web page that works from file:// and any static host. "
-                                                  "Writes no deck and no lock.")
-    preview_cmd.add_argument("--out", type=Path, required=True, help="folder for the page (new, empty, or a "
-                                                                      "previous preview, which it replaces)")
+    commands.add_parser("preview", parents=[common, building], help="write the cards as a static web page",
+                        description="Write every note's cards, front and back, as Anki shows them, into a web page "
+                                    "in --out DIR (required: a new or empty folder, or a previous preview, which it "
+                                    "replaces). It works from file:// and any static host. Writes no deck and no lock.")
     serve_cmd = commands.add_parser("serve", parents=[common, building], help="preview the cards live while you write",
                                     description="Serve the preview on 127.0.0.1, rebuild it whenever a file of "
                                                 "the project is saved and update the open page. Writes no deck "
@@ -188,6 +185,8 @@ def _preview(parsed: argparse.Namespace, reporter: Reporter) -> int:
         serve(live_site(lambda: _plan(parsed), parsed.strict, cwd), options.root, parsed.port,
               ignore=[options.out_dir, options.cache_dir])
         return 0
+    if parsed.out is None:
+        raise UsageError("error: preview needs --out DIR, the folder for the page")
     site = preview_site(*_plan(parsed), reporter, cwd)
     reporter.print()
     write_site(site, parsed.out)

@@ -60,7 +60,7 @@ def served(project):
         pytest.fail("serve did not start:\n" + "".join(started))
     yield project, port
     process.send_signal(signal.SIGINT)  # Ctrl-C
-    code, rest = process.wait(timeout=10), process.stderr.read()
+    code, rest = process.wait(timeout=30), process.stderr.read()
     process.stderr.close()
     assert code == 0, rest
 
@@ -171,6 +171,7 @@ def test_preview_writes_a_static_page_and_replaces_only_a_previous_preview(proje
     assert project.run("preview", "--out", "site", "--offline").code == 0
     assert not (project.root / "site" / "stale.png").exists()
 
+    assert project.run("preview").err == "error: preview needs --out DIR, the folder for the page\n"
     project.write("mine/keep.txt", "my own file")
     refused = project.run("preview", "--out", "mine", "--offline")
     assert refused.code == 2 and "mine: error: not a preview folder" in refused.err
