@@ -26,7 +26,7 @@ from .notetype import BACK, FRONT, NOTE_TYPE, css
 from .package import PackedNote
 from .template import fill
 
-Site = dict[str, "bytes | Path"]  # path inside the site (posix, no leading slash) -> content or file to copy
+Site = dict[str, bytes | Path]  # path inside the site (posix, no leading slash) -> content or file to copy
 ASSETS = ("preview.css", "preview.js")
 MARKER = ".ankibuild-preview"  # marks a folder `preview --out` wrote, so it never replaces anything else
 MATHJAX_FILES = ("tex-chtml-full.js", "output/chtml/fonts/woff-v2/*.woff")  # what Anki's setup loads
@@ -64,7 +64,8 @@ def render_site(decks: list[PreviewDeck], notices: list[str], live: bool = False
 
 def page(decks: list[PreviewDeck], notices: list[str], live: bool) -> str:
     notes = [note for deck in decks for note in deck.notes]
-    tags = Counter(tag for note in notes for tag in _tag_paths(note.note.tags) if not tag.startswith("practice"))
+    tags = Counter(tag for note in notes for tag in _tag_paths(note.note.tags)
+                   if tag != "practice" and not tag.startswith("practice::"))  # practice families have their own filter
     families = Counter(_family(note.note) for note in notes if _family(note.note))
     changed = sum(1 for note in notes if note.status)
     flagged = sum(1 for note in notes if note.diagnostics)
@@ -95,7 +96,7 @@ def page(decks: list[PreviewDeck], notices: list[str], live: bool) -> str:
 <input type="search" id="pv-search" placeholder="Search notes" autocomplete="off">
 <div class="pv-filters">
 <label><input type="checkbox" id="pv-changed"> Changed since last build ({changed})</label>
-<label><input type="checkbox" id="pv-flagged"> Has a diagnostic ({flagged})</label>
+<label><input type="checkbox" id="pv-flagged"> Has a diagnostic (<span id="pv-flagged-count">{flagged}</span>)</label>
 <label>Tag <select id="pv-tag"><option value="">any</option>{options}</select></label>
 <label>Practice <select id="pv-family"><option value="">any</option>{family_options}</select></label>
 </div>

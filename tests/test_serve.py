@@ -176,3 +176,32 @@ def test_preview_writes_a_static_page_and_replaces_only_a_previous_preview(proje
     refused = project.run("preview", "--out", "mine", "--offline")
     assert refused.code == 2 and "mine: error: not a preview folder" in refused.err
     assert (project.root / "mine" / "keep.txt").read_text() == textwrap.dedent("my own file")
+
+
+def test_a_formula_mathjax_cannot_typeset_is_shown_on_its_card(project, chromium):
+    project.write("notes.md", r"""
+        # Notes
+
+        1. TOC
+        {:toc}
+
+        ## Powers
+        Square: $x^$, cube: $x^3$.
+
+        ## Brackets
+        Open $\left( x$ and $\undefinedmacro y$.
+
+        ## Fine
+        $a + b$
+        """)
+    assert project.run("preview", "notes.md", "--out", "site", "--offline").code == 0
+    tab = open_tab(chromium, (project.root / "site" / "index.html").as_uri())
+    wait_for_math(tab)
+    errors = tab.page.eval_on_selector_all(".pv-formula-errors li", "items => items.map(i => i.textContent)")
+    assert errors == ["formula error: Missing superscript or subscript argument: x^",
+                      "formula error: Extra \\left or missing \\right: \\left( x",
+                      "formula error: undefined command \\undefinedmacro"]
+    tab.page.check("#pv-flagged")
+    assert len(tab.shown()) == 2 and tab.page.inner_text("#pv-flagged-count") == "2"
+    assert tab.problems == []
+    tab.page.close()

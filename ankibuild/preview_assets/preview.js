@@ -53,10 +53,33 @@ async function typesetWaiting() {
     }
     await MathJax.typesetPromise(batch.flatMap((note) => Array.from(note.querySelectorAll('.card'))))
       .catch((error) => console.error(error));
+    batch.forEach(flagFormulaErrors);
     await new Promise((resolve) => setTimeout(resolve));
   }
   typesetting = false;
   document.body.dataset.mathjax = 'done';
+}
+
+// What Anki would show as a broken formula, listed on the note like a diagnostic: MathJax's parse
+// errors, and undefined commands (which Anki's noundefined package shows in red). The back face
+// holds the front's formulas too, so it alone is read.
+function flagFormulaErrors(note) {
+  const back = note.querySelector('.pv-face:last-child');
+  const errors = Array.from(back.querySelectorAll('mjx-merror'), (error) => `${error.dataset.mjxError}: ${error.textContent}`);
+  for (const text of back.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]')) {
+    if (text.textContent.startsWith('\\')) errors.push(`undefined command ${text.textContent}`);
+  }
+  if (!errors.length) return;
+  const list = document.createElement('ul');
+  list.className = 'pv-diagnostics pv-formula-errors';
+  for (const error of errors) {
+    const item = list.appendChild(document.createElement('li'));
+    item.className = 'pv-error';
+    item.textContent = `formula error: ${error}`;
+  }
+  note.querySelector('.pv-faces').before(list);
+  note.dataset.flagged = '1';
+  applyFilters();
 }
 
 function applyTheme() {
@@ -93,6 +116,7 @@ function applyFilters() {
     note.hidden = !matches(note, words, tag, family);
     shown += note.hidden ? 0 : 1;
   }
+  $('pv-flagged-count').textContent = document.querySelectorAll('.pv-note[data-flagged]').length;
   $('pv-status').textContent = shown === notes.length ? `${notes.length} notes` : `${shown} of ${notes.length} notes`;
   for (const link of document.querySelectorAll('.pv-decks a')) {
     link.classList.toggle('pv-selected', link.dataset.deck === state.deck);
