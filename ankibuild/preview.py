@@ -164,8 +164,8 @@ def _deck_tree(counts: Counter[str]) -> str:
         depth = prefix.count("::") + 1 if prefix else 0
         names = sorted(name for name in totals if name.count("::") == depth
                        and (not prefix or name.startswith(prefix + "::")))
-        items = "".join(f'<li><a href="#" data-deck="{html.escape(name)}">{html.escape(name.rsplit("::", 1)[-1])}'
-                        f' <span class="pv-count">{totals[name]}</span></a>{level(name)}</li>' for name in names)
+        items = "".join(f'<li><a href="#" data-deck="{html.escape(name)}"><span>{html.escape(name.rsplit("::", 1)[-1])}'
+                        f'</span> <span class="pv-count">{totals[name]}</span></a>{level(name)}</li>' for name in names)
         return f"<ul>{items}</ul>" if items else ""
 
     return level("")
