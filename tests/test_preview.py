@@ -58,7 +58,7 @@ def ids(anki, search: str) -> list[str]:
 def test_every_note_is_on_the_page_with_its_cards_as_anki_renders_them(preview):
     tab, anki, page_html = preview
     on_page = tab.page.eval_on_selector_all(".pv-note", "notes => notes.map(n => n.id)")
-    assert sorted(on_page) == ids(anki, "") and len(on_page) == 415
+    assert sorted(on_page) == ids(anki, "") and len(on_page) > 400
     for note, question, answer in cards(anki):
         assert f'<div class="card card1">{question}</div>' in page_html, note["Source"]
         assert f'<div class="card card1">{answer}</div>' in page_html, note["Source"]
@@ -125,7 +125,7 @@ def test_the_sidebar_counts_the_notes_of_each_deck_and_subdeck(preview):
         assert sorted(tab.shown()) == ids(anki, '"deck:Deep Learning Flashcards::Practice"')
     finally:
         tab.page.click('.pv-decks a[data-deck="Deep Learning Flashcards::Practice"]')  # a second click clears it
-    assert len(tab.shown()) == 415
+    assert sorted(tab.shown()) == ids(anki, "")
 
 
 def test_search_tag_and_practice_family_narrow_the_notes(preview):
