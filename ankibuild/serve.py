@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from .diagnostics import UsageError
 from .preview import Site
@@ -51,8 +52,6 @@ class PreviewServer(ThreadingHTTPServer):
 def site_path(request_path: str) -> str | None:
     """The site file a request names (`/` is index.html), or None for anything that is not a plain
     relative path: `..` and `.` segments (also percent-encoded), backslashes, NUL."""
-    from urllib.parse import unquote
-
     path = unquote(request_path.split("?", 1)[0].split("#", 1)[0])
     parts = path.split("/")[1:]
     if not path.startswith("/") or "\\" in path or "\0" in path or any(part in ("..", ".") for part in parts):
