@@ -79,8 +79,7 @@ def _run(args: list[str]) -> int:
                             getattr(parsed, "full_sync", None))
             return (push if parsed.command == "push" else status)(specs, options, reporter, target)
         if parsed.command == "release":
-            epoch = build_time(os.environ)
-            return release(specs, options, reporter, parsed.dry_run, int(time.time()) if epoch is None else epoch)
+            return release(specs, options, reporter, parsed.dry_run, options.now)
         results = build(specs, options, reporter)
     except (UsageError, WriteError) as err:  # bad usage, or outputs that cannot be written: nothing was
         print(err, file=sys.stderr)
@@ -120,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument("--quiet", action="store_true", help="no progress bars (there are none when stderr "
+                                                            "is not a terminal); the summary stays")
     building = argparse.ArgumentParser(add_help=False)
     building.add_argument("files", nargs="*", type=_path, metavar="FILE", help="Markdown files (default: decks.toml)")
     building.add_argument("--deck", type=_text, help="deck name for FILE... (default: the first file's name)")
@@ -222,8 +223,10 @@ def _plan(parsed: argparse.Namespace) -> tuple[list[DeckSpec], BuildOptions]:
     outputs = parsed.command in ("build", "release") or (parsed.command == "push" and not parsed.dry_run)
     if write:
         _check_writable(cache)
-    return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache,
-                               offline=parsed.offline, write=write, outputs=outputs)
+    epoch = build_time(os.environ)
+    return specs, BuildOptions(root=root, lock_path=lock, out_dir=out, cache_dir=cache, cwd=cwd,
+                               now=int(time.time()) if epoch is None else epoch, offline=parsed.offline,
+                               write=write, outputs=outputs, progress=not parsed.quiet and sys.stderr.isatty())
 
 
 def _check_writable(cache: Path) -> None:
@@ -277,8 +280,8 @@ def _summarise(command: str, results: list[DeckResult], reporter: Reporter, opti
                   "(or let `python build.py push` retire them)")
     if command == "build":
         for result in results:
-            print(f"wrote {display_path(result.apkg_path, Path.cwd())}")
-            print(f"wrote {display_path(result.manifest_path, Path.cwd())}")
-        print(f"wrote {display_path(options.lock_path, Path.cwd())}")
+            print(f"wrote {display_path(result.apkg_path, options.cwd)}")
+            print(f"wrote {display_path(result.manifest_path, options.cwd)}")
+        print(f"wrote {display_path(options.lock_path, options.cwd)}")
     return 0
 

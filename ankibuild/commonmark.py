@@ -21,8 +21,11 @@ from pygments.util import ClassNotFound
 
 # HTML blocks whose content is shown as written, never read as Markdown or math.
 RAW_HTML_BLOCK = re.compile(r"\s*<(pre|script|style|textarea)\b", re.IGNORECASE)
-LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:")  # a reference-link definition, `[label]: url "title"`
 SPANS = HtmlFormatter(nowrap=True)
+# What every code block starts with: a fence, a raw block's tag, or four spaces or a tab after the
+# line's indentation, blockquote markers and list markers (a superset: a match only means "parse").
+MAY_HOLD_CODE = re.compile(r"```|~~~|<(?:pre|script|style|textarea)|^[ \t>*+\-\d.)]*?(?: {4}|\t)",
+                           re.IGNORECASE | re.MULTILINE)
 
 
 @lru_cache(maxsize=None)
@@ -50,6 +53,8 @@ MARKDOWN.validateLink = lambda url: True
 
 def code_lines(text: str) -> set[int]:
     """Indexes of the lines of `text` that CommonMark reads as code: fences, indented code, `<pre>`."""
+    if not MAY_HOLD_CODE.search(text):  # most cards: no parse needed to know there is no code
+        return set()
     tokens: list[Token] = []
     MARKDOWN.block.parse(text, MARKDOWN, {}, tokens)
     return {line for token in tokens if token.map and (token.type in ("fence", "code_block")

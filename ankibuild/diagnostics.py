@@ -36,6 +36,7 @@ class Reporter:
 
     strict: bool = False
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
 
     def warning(self, path: str | Path, line: int, message: str) -> None:
         self._add(path, line, "error" if self.strict else "warning", message)
@@ -43,9 +44,15 @@ class Reporter:
     def error(self, path: str | Path, line: int, message: str) -> None:
         self._add(path, line, "error", message)
 
+    def report(self, diagnostic: Diagnostic) -> None:
+        """A diagnostic a stage returned (stages render with their own Reporter, never strict)."""
+        (self.warning if diagnostic.severity == "warning" else self.error)(diagnostic.path, diagnostic.line,
+                                                                           diagnostic.message)
+
     def _add(self, path: str | Path, line: int, severity: Severity, message: str) -> None:
         diagnostic = Diagnostic(str(path), line, severity, message)
-        if diagnostic not in self.items:
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
             self.items.append(diagnostic)
 
     @property

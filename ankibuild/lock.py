@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .diagnostics import Reporter
+from .jsontext import dumps
 
 FORMAT = 1
 
@@ -43,19 +44,16 @@ class Lock:
     # GUIDs of notes that left the sources (they stay in collections) -> the key they had last
     retired: dict[str, str] = field(default_factory=dict)
 
-    def taken_guids(self, deck: str) -> dict[str, str | None]:
-        """GUIDs a new note of `deck` must not take: other decks' notes (None), and notes that left
-        the sources (with the key they had, so that the same card coming back may take its own)."""
-        others = {note.guid: None for name, notes in self.decks.items() if name != deck for note in notes.values()}
-        return {**self.retired, **others}
-
-    def record(self, deck: str, notes: dict[str, LockedNote], previous: dict[str, LockedNote]) -> None:
-        """Store the deck's notes, and retire the GUIDs of its previous notes that left the sources."""
-        self.decks[deck] = notes
-        kept = {note.guid for note in notes.values()}
-        self.retired.update({note.guid: key for key, note in previous.items() if note.guid not in kept})
-        for guid in kept:
-            self.retired.pop(guid, None)
+    def updated(self, note_type: LockedNoteType, decks: dict[str, dict[str, LockedNote]],
+                previous: dict[str, dict[str, LockedNote]], gone: set[str]) -> Lock:
+        """The lock after a build: the built `decks` replace their entries, renamed decks (`gone`)
+        leave, and the GUIDs of `previous` notes that no deck kept are retired (they stay in
+        collections), so a later new card never takes one."""
+        notes = {**{name: locked for name, locked in self.decks.items() if name not in gone}, **decks}
+        kept = {note.guid for locked in notes.values() for note in locked.values()}
+        retired = {**self.retired, **{note.guid: key for locked in previous.values()
+                                      for key, note in locked.items() if note.guid not in kept}}
+        return Lock(note_type, notes, {guid: key for guid, key in retired.items() if guid not in kept})
 
     def to_json(self) -> str:
         data = {
@@ -65,7 +63,7 @@ class Lock:
                       for deck, notes in sorted(self.decks.items())},
             "retired": dict(sorted(self.retired.items())),
         }
-        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        return dumps(data, sort_keys=True) + "\n"  # json.dumps(data, indent=1, sort_keys=True), lighter
 
 
 def load_lock(path: Path, reporter: Reporter) -> Lock:

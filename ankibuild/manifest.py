@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from .config import DeckSpec
+from .jsontext import dumps
 from .notetype import NoteType
 from .package import PackedNote
 
@@ -76,7 +77,7 @@ class Manifest:
             "notes": [note.__dict__ for note in self.notes],
             "media": sorted(self.media),
         }
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        return dumps(data) + "\n"  # json.dumps(data, indent=1), lighter
 
 
 def shipped_manifest(spec: DeckSpec, packed: list[PackedNote], media: list[str], note_type: NoteType) -> Manifest:

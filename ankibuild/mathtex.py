@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .commonmark import LINK_DEFINITION, code_lines
+from .commonmark import code_lines
 from .diagnostics import Reporter
+from .outline import LINK_DEFINITION
 
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 SPECIAL = re.compile(r"[\\`$<\]]")  # where a formula, code span, comment, tag or link target may start

@@ -12,10 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Reporter
-from .fetch import FetchError, RemoteCache, sniff
+from .imagetype import sniff
+
+if TYPE_CHECKING:
+    from .fetch import RemoteCache
 
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "avif"}
 MAX_MEDIA_BYTES = 100 * 2**20  # AnkiWeb media sync skips larger files
@@ -34,6 +38,19 @@ class Where:
     line: int
 
 
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One image a card asked for and the answer (a packed name, a URL, or None): `key` is set for
+    a file the build made itself."""
+
+    display: str
+    file: str
+    line: int
+    src: str
+    key: str | None
+    name: str | None
+
+
 @dataclass
 class MediaStore:
     """Maps every image the deck uses to its packed name; `files` is what goes into the package."""
@@ -43,11 +60,26 @@ class MediaStore:
     media_dir: Path | None = None
     remote: RemoteCache | None = None
     files: dict[str, Path] = field(default_factory=dict)
-    _names: dict[Path, str] = field(default_factory=dict)
+    lookups: list[Lookup] = field(default_factory=list)  # every question asked, with its answer
 
     def image(self, src: str, where: Where) -> str | None:
         """The media name to use as `src`, the URL itself for a remote image that stays remote,
         or None when the image cannot be shown (already reported)."""
+        name = self._image(src, where)
+        self.lookups.append(Lookup(where.display, str(where.file), where.line, src, None, name))
+        return name
+
+    def replays(self, lookups: list[Lookup]) -> bool:
+        """Whether asking `lookups` again gives the same answers (then `files` holds their media)."""
+        for lookup in lookups:
+            where = Where(lookup.display, Path(lookup.file), lookup.line)
+            name = (self.add(Path(lookup.src), where, lookup.key) if lookup.key is not None
+                    else self.image(lookup.src, where))
+            if name != lookup.name:
+                return False
+        return True
+
+    def _image(self, src: str, where: Where) -> str | None:
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https"):
             return self._remote(src, where)
@@ -65,6 +97,8 @@ class MediaStore:
     def _remote(self, url: str, where: Where) -> str:
         if self.remote is None:
             return url
+        from .fetch import FetchError  # network code only for a remote image
+
         try:
             fetched = self.remote.fetch(url)
         except FetchError as reason:
@@ -76,7 +110,9 @@ class MediaStore:
     def add(self, path: Path, where: Where, key: str) -> str | None:
         """The media name of a file the build made itself (a drawn figure), from the `key` of what
         it was made from: its bytes may differ in the last bits between CPUs, its name must not."""
-        return self._add(path, path.suffix.lstrip(".").lower(), where, key)
+        name = self._add(path, path.suffix.lstrip(".").lower(), where, key)
+        self.lookups.append(Lookup(where.display, str(where.file), where.line, str(path), key, name))
+        return name
 
     def _local(self, src: str, where: Where) -> str | None:
         reference = unquote(urlsplit(src).path)
@@ -111,8 +147,6 @@ class MediaStore:
         return any(absolute == root or root in absolute.parents for root in roots)
 
     def _add(self, path: Path, extension: str, where: Where, key: str | None = None) -> str | None:
-        if path in self._names:
-            return self._names[path]
         try:
             size = path.stat().st_size
             data = path.read_bytes() if 0 < size <= MAX_MEDIA_BYTES else b""
@@ -144,5 +178,4 @@ class MediaStore:
         digest = key or hashlib.sha256(data).hexdigest()
         name = f"{digest[:20]}.{kind}"  # named by what the bytes are: a PNG saved as .jpg is packed as .png
         self.files[name] = path
-        self._names[path] = name
         return name

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import genanki
-from pygments.formatters import HtmlFormatter
+if TYPE_CHECKING:
+    import genanki
 
 # Spare3 holds the merge base that `push` reads (see stamp.py); Spare1 and Spare2 stay free.
 FIELDS = ("Question", "Answer", "Context", "Source", "Extra", "Spare1", "Spare2", "Spare3")
@@ -86,6 +87,8 @@ a { color: #0a58ca; }
 
 def css() -> str:
     """Card CSS: base styles plus Pygments palettes for code in light and night mode."""
+    from pygments.formatters import HtmlFormatter
+
     light = HtmlFormatter(style="friendly").get_style_defs("pre.highlight")
     night = HtmlFormatter(style="monokai").get_style_defs(".nightMode pre.highlight")
     return BASE_CSS + _token_rules(light) + _token_rules(night)
@@ -98,6 +101,8 @@ def _token_rules(defs: str) -> str:
 
 
 def genanki_model(note_type: NoteType) -> genanki.Model:
+    import genanki
+
     return genanki.Model(
         note_type.id,
         note_type.name,

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .commonmark import LINK_DEFINITION
 from .diagnostics import Reporter
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
@@ -24,6 +23,7 @@ COMMENT_START = re.compile(r"^ {0,3}<!--")
 TOC_MARKER = re.compile(r"^[ \t]*(?:[*+-]|\d+\.)[ \t]+TOC[ \t]*$")
 ATTRIBUTE_LINE = re.compile(r"^[ \t]*\{:[^}]*\}[ \t]*$")
 BACK_TO_TOP = re.compile(r"\[back to top\]\(#[^)\s]*\)", re.IGNORECASE)
+LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:")  # a reference-link definition, `[label]: url "title"`
 MARKDOWN_TOC_START = "<!-- markdown-toc start"
 MARKDOWN_TOC_END = "<!-- markdown-toc end -->"
 

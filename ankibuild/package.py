@@ -9,19 +9,19 @@ id and mtime from the lock; the zip gets fixed entry dates and media in sorted o
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import sqlite3
-import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import genanki
+from typing import TYPE_CHECKING
 
 from .notetype import NoteType, genanki_model
 
+if TYPE_CHECKING:
+    import zipfile
+
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+COMPRESSED = {"png", "jpg", "gif", "webp", "avif"}  # media stored as they are: deflating them gains nothing
+CHANGE_COUNTER_OFFSET = 24  # header field counting the transactions, and the copy of it that
+VERSION_VALID_FOR_OFFSET = 92  # says the header's page count is current
 SQLITE_WRITER_VERSION_OFFSET = 96  # header field naming the SQLite library that wrote the file
 
 
@@ -47,40 +47,68 @@ def deck_id(name: str) -> int:
 
 def package_bytes(notes: list[PackedNote], descriptions: dict[str, str], media: dict[str, Path],
                   note_type: NoteType, note_type_mtime: int) -> bytes:
-    """The .apkg file: decks (by name, with descriptions), notes, and media files by packed name."""
+    """The .apkg file: decks (by name, with descriptions), notes, and media files by packed name.
+    The collection is written to a temporary file, not memory: a deck of 50,000 notes would
+    otherwise hold its database several times over."""
+    import io
+    import json
+    import sqlite3
+    import tempfile
+    import warnings
+    import zipfile
+
+    import genanki  # slow to import: a rebuild that packs nothing never does
+
     model = genanki_model(note_type)
     decks = [genanki.Deck(deck_id(name), name, description) for name, description in sorted(descriptions.items())]
     for deck in decks:
         deck.add_model(model)
-    connection = sqlite3.connect(":memory:")
-    cursor = connection.cursor()
-    genanki.Package(decks).write_to_db(cursor, note_type_mtime, iter(()))
-    with warnings.catch_warnings():
-        # Fields are sanitized HTML (nh3 escapes all text); genanki's tag pattern misreads valid tags
-        # with a hyphen (MathML's <annotation-xml>) or a line break after the name.
-        warnings.filterwarnings("ignore", message="Field contained the following invalid HTML tags", module="genanki")
-        for note in notes:
-            genanki_note = genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid)
-            genanki_note.write_to_db(cursor, note.mtime, deck_id(note.deck), iter((note.note_id, note.note_id)))
-    connection.commit()
-    collection = bytearray(connection.serialize())
-    connection.close()
-    collection[SQLITE_WRITER_VERSION_OFFSET:SQLITE_WRITER_VERSION_OFFSET + 4] = (3_040_000).to_bytes(4, "big")
-
-    names = sorted(media)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        _write_entry(archive, "collection.anki2", bytes(collection))
-        _write_entry(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode())
-        for index, name in enumerate(names):
-            _write_entry(archive, str(index), media[name].read_bytes())
+    with tempfile.TemporaryDirectory(prefix="ankibuild-") as folder:
+        path = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA journal_mode = OFF")  # a throwaway file: no journal, no syncs
+        connection.execute("PRAGMA synchronous = OFF")
+        cursor = connection.cursor()
+        genanki.Package(decks).write_to_db(cursor, note_type_mtime, iter(()))
+        with warnings.catch_warnings():
+            # Fields are sanitized HTML (nh3 escapes all text); genanki's tag pattern misreads valid tags
+            # with a hyphen (MathML's <annotation-xml>) or a line break after the name.
+            warnings.filterwarnings("ignore", message="Field contained the following invalid HTML tags",
+                                    module="genanki")
+            for note in notes:
+                genanki_note = genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags),
+                                            guid=note.guid)
+                genanki_note.write_to_db(cursor, note.mtime, deck_id(note.deck), iter((note.note_id, note.note_id)))
+        connection.commit()
+        connection.close()
+        with path.open("r+b") as collection:  # the header as an in-memory database has it: no counts
+            for offset, value in ((CHANGE_COUNTER_OFFSET, 0), (VERSION_VALID_FOR_OFFSET, 0),
+                                  (SQLITE_WRITER_VERSION_OFFSET, 3_040_000)):
+                collection.seek(offset)
+                collection.write(value.to_bytes(4, "big"))
+        names = sorted(media)
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            _write_entry(archive, "collection.anki2", path)
+            _write_entry(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode())
+            for index, name in enumerate(names):
+                _write_entry(archive, str(index), media[name], compress=name.rpartition(".")[2] not in COMPRESSED)
     return buffer.getvalue()
 
 
-def _write_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _write_entry(archive: zipfile.ZipFile, name: str, data: bytes | Path, compress: bool = True) -> None:
+    """One zip entry with fixed metadata; a file is copied in pieces, never read whole."""
+    import shutil
+    import zipfile
+
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     info.create_system = 3
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+    if isinstance(data, bytes):
+        archive.writestr(info, data)
+        return
+    info.file_size = data.stat().st_size
+    with data.open("rb") as source, archive.open(info, "w", force_zip64=info.file_size > 2**31) as target:
+        shutil.copyfileobj(source, target, 2**20)
 

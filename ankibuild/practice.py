@@ -18,15 +18,19 @@ import traceback
 import zlib
 from dataclasses import dataclass
 from importlib.machinery import ModuleSpec
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from types import ModuleType
 
-import numpy as np
 
-from .config import DeckSpec
 from .diagnostics import Reporter, display_path
 from .problem import Figure, Problem
 from .sandbox import Outcome, clip, run_fenced
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PACKAGE = "ankibuild_generators"  # the name `generators/` is imported under: never shadows a user's package
 MAX_FIGURE_INCHES = 12.0
@@ -59,16 +63,18 @@ MAX_REDRAWS = 50  # a problem that repeats an earlier one is drawn again, at mos
 def rng_for(seed: int, family: str, index: int, redraw: int = 0) -> np.random.Generator:
     """The problem's own random stream: independent of the count and of the other families; a
     redraw (the problem repeated an earlier one) gets a stream of its own."""
+    import numpy as np
+
     key = [seed, zlib.crc32(family.encode()), index]
     return np.random.default_rng(key + [redraw] if redraw else key)
 
 
-def load_family(directory: Path, name: str, reporter: Reporter, time_limit: float = 5.0) -> Family | None:
+def load_family(directory: Path, name: str, cwd: Path, reporter: Reporter, time_limit: float = 5.0) -> Family | None:
     """Import `directory/name.py` from the package opened by open_package; report why it cannot be used."""
     path = directory / f"{name}.py"
-    display = display_path(path, Path.cwd())
+    display = display_path(path, cwd)
     loaded = run_fenced(importlib.import_module, f"{PACKAGE}.{name}", limit=time_limit)
-    if not _fine(loaded, path, f"loading generator '{name}'", reporter):
+    if not _fine(loaded, path, f"loading generator '{name}'", cwd, reporter):
         return None
     module = loaded.value
     title, generate = getattr(module, "TITLE", None), getattr(module, "generate", None)
@@ -81,22 +87,7 @@ def load_family(directory: Path, name: str, reporter: Reporter, time_limit: floa
     return Family(name, title.strip(), path, module)
 
 
-def run_generators(specs: list[DeckSpec], directory: Path, reporter: Reporter) -> dict[str, list[Generated]]:
-    """Every deck's problems, by deck name; generators/ is imported afresh once per build."""
-    if any(spec.practice for spec in specs):
-        open_package(directory)
-    problems: dict[str, list[Generated]] = {}
-    for spec in specs:
-        problems[spec.name] = []
-        for practice in spec.practice:
-            family = load_family(directory, practice.generator, reporter, practice.time_limit)
-            if family is not None:
-                problems[spec.name] += generate_all(family, practice.seed, practice.count, reporter,
-                                                    practice.time_limit)
-    return problems
-
-
-def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
+def generate_all(family: Family, seed: int, count: int, cwd: Path, reporter: Reporter,
                  time_limit: float = 5.0) -> list[Generated]:
     """Problems 0..count-1, each made twice, the second time in another world (clock, global random
     state) to catch hidden randomness; each run fenced and within the time limit. Stops at the first
@@ -105,7 +96,7 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
     A problem whose question repeats an earlier one's is drawn again from its next stream, so no two
     problems of a deck's family are the same; problem i still depends only on (seed, family, i)
     and the problems before it, never on the count."""
-    display = display_path(family.path, Path.cwd())
+    display = display_path(family.path, cwd)
     problems: list[Generated] = []
     questions: set[str] = set()
     for index in range(count):
@@ -115,7 +106,7 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
             for world in (0, 1):  # the second run only after a good first: one report, one time limit to wait
                 runs.append(run_fenced(family.module.generate, rng_for(seed, family.name, index, redraw),
                                        limit=time_limit, world=world))
-                if not _fine(runs[-1], family.path, where, reporter, index + 1):
+                if not _fine(runs[-1], family.path, where, cwd, reporter, index + 1):
                     return problems
             first, second = (run.value for run in runs)
             try:
@@ -138,9 +129,9 @@ def generate_all(family: Family, seed: int, count: int, reporter: Reporter,
     return problems
 
 
-def _fine(outcome: Outcome, path: Path, where: str, reporter: Reporter, number: int = 0) -> bool:
+def _fine(outcome: Outcome, path: Path, where: str, cwd: Path, reporter: Reporter, number: int = 0) -> bool:
     """Whether fenced user code ran well; report what went wrong (errors) or what it printed (a warning)."""
-    display = display_path(path, Path.cwd())
+    display = display_path(path, cwd)
     if outcome.forbidden:
         reporter.error(display, 0, f"{where} tried to {outcome.forbidden[0]}: a generator computes and reads, "
                                    "it writes no files and runs no programs (see README, 'Writing a generator')")
@@ -152,7 +143,7 @@ def _fine(outcome: Outcome, path: Path, where: str, reporter: Reporter, number: 
                                    "in its [[deck.practice]] table")
         return False
     if outcome.failure:
-        reporter.error(*raised_at(outcome.error, path), f"{where} {outcome.failure}")
+        reporter.error(*raised_at(outcome.error, path, cwd), f"{where} {outcome.failure}")
         return False
     if outcome.printed.strip():
         reporter.warning(display, 0, f"{where} printed {clip(outcome.printed)!r}; what a generator prints is "
@@ -249,6 +240,22 @@ class _Finder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, file, loader=_SourceOnly(fullname, str(file)))
 
 
+@contextmanager
+def generators_loaded(directory: Path) -> Iterator[None]:
+    """generators/ imported afresh (open_package) for the duration of the block; afterwards
+    sys.meta_path and the package's sys.modules entries are as they were before."""
+    finders = list(sys.meta_path)
+    before = {name: module for name, module in sys.modules.items() if name == PACKAGE or name.startswith(PACKAGE + ".")}
+    open_package(directory)
+    try:
+        yield
+    finally:
+        sys.meta_path[:] = finders
+        for name in [name for name in sys.modules if name == PACKAGE or name.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+        sys.modules.update(before)
+
+
 def open_package(directory: Path) -> None:
     """Import `generators/` afresh as a package, so families see their current code and can share
     private `_helper` modules through relative imports."""
@@ -261,7 +268,7 @@ def open_package(directory: Path) -> None:
     sys.modules[PACKAGE] = importlib.util.module_from_spec(spec)
 
 
-def raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
+def raised_at(err: BaseException, module_path: Path, cwd: Path) -> tuple[str, int]:
     """Where in the user's generators an exception came from: the innermost frame in generators/
     (or the syntax error), else the family's module without a line."""
     directory = module_path.parent
@@ -270,6 +277,6 @@ def raised_at(err: BaseException, module_path: Path) -> tuple[str, int]:
     if isinstance(err, SyntaxError) and err.filename and Path(err.filename).parent == directory:
         frames.append((Path(err.filename), err.lineno or 0))
     path, line = frames[-1] if frames else (module_path, 0)
-    return display_path(path, Path.cwd()), line
+    return display_path(path, cwd), line
 
 

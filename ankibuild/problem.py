@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .figures import INK, PALETTE
+
+__all__ = ["Figure", "INK", "PALETTE", "Plain", "Problem"]  # what generator authors use; the rest is internal
+
 Plain = Any  # None, bool, int, float, str, and lists / dicts (str keys) of those: what JSON holds
 
 

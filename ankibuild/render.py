@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from .commonmark import LINK_DEFINITION, MARKDOWN, RAW_HTML_BLOCK, lexer_for
+from .commonmark import MARKDOWN, RAW_HTML_BLOCK, lexer_for
 from .diagnostics import Reporter
 from .mathtex import MaskedText, mask_math
 from .media import MediaStore, Where
@@ -25,6 +25,7 @@ IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 HTML_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|</?[A-Za-z][^>]*>", re.DOTALL)  # an unclosed comment runs to the end
 KEPT_AS_WRITTEN = {"pre", "code", "script", "style", "textarea", "kbd", "samp"}
 TAG_NAME = re.compile(r"</?([A-Za-z][\w-]*)")
+PLAIN_TEXT = re.compile(r"[^\W_]+(?:[ ,.:;?!()/+=%'-]+[^\W_]*)*")  # text that renders as itself
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,6 @@ class CardSource:
         return {"references": dict(self.references)}
 
 
-def link_definitions(text: str) -> dict[str, dict]:
-    """The reference-link definitions (`[label]: url`) of a whole file, for every card in it."""
-    if not any(LINK_DEFINITION.match(line) for line in text.split("\n")):
-        return {}
-    env: dict[str, dict] = {}
-    MARKDOWN.block.parse(text, MARKDOWN, env, [])
-    return env.get("references", {})
-
-
 def render_markdown(text: str, first_line: int, source: CardSource) -> str:
     """The card HTML for a block of Markdown whose first line is `first_line` of the source."""
     masked = mask_math(text, source.display, first_line, source.reporter)
@@ -60,6 +52,8 @@ def render_markdown(text: str, first_line: int, source: CardSource) -> str:
 
 def render_inline(text: str, line: int, source: CardSource) -> str:
     """HTML for one line of inline Markdown, such as a heading: `1. Intro` stays text, not a list."""
+    if PLAIN_TEXT.fullmatch(text):  # most headings: no markup, math, entity or character to escape
+        return text.strip()
     masked = mask_math(text, source.display, line, source.reporter)
     tokens = MARKDOWN.parseInline(masked.text, source.env())
     for token in tokens:

@@ -25,7 +25,7 @@ SEED = 1
 def check(name: str, count: int) -> list[str]:
     """Failures among problems 1..count of the family (seed 1, the problems a deck ships first)."""
     reporter = Reporter()
-    family = load_family(ROOT / "generators", name, reporter)
+    family = load_family(ROOT / "generators", name, ROOT, reporter)
     if family is None:
         return [str(d) for d in reporter.items]
     failures = []

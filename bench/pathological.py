@@ -11,10 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ankibuild.build import compile_notes
+from ankibuild.collect import collect_cards
 from ankibuild.config import DeckSpec
 from ankibuild.diagnostics import Reporter
-from ankibuild.media import MediaStore
+from ankibuild.notes import Renderer, render_cards
 
 CASES = {
     "unclosed \\( in one paragraph": lambda n: "## Q\n" + "\\(" * n + "\n",
@@ -34,7 +34,7 @@ def seconds(text: str, folder: Path) -> float:
     note.write_text(text)
     reporter = Reporter()
     start = time.perf_counter()
-    compile_notes(DeckSpec("Bench", "1", (note,)), folder, MediaStore(reporter, roots=(folder,)), reporter)
+    render_cards(collect_cards(DeckSpec("Bench", "1", (note,)), folder, folder, reporter), (), Renderer.uncached(folder))
     return time.perf_counter() - start
 
 

@@ -54,8 +54,8 @@ def main_bench(count: int) -> None:
 
         open_package(folder / "generators")
         reporter = Reporter()
-        drawings = [figure for name in families for family in [load_family(folder / "generators", name, reporter)]
-                    for item in generate_all(family, 1, count // len(families), reporter)
+        drawings = [figure for name in families for family in [load_family(folder / "generators", name, folder, reporter)]
+                    for item in generate_all(family, 1, count // len(families), folder, reporter)
                     for figure in (item.problem.question_figure, item.problem.answer_figure) if figure]
         serial = timed(lambda: [render_png(f.draw, f.args, f.size) for f in drawings])
         serial_per_figure = serial / len(drawings)

@@ -173,7 +173,7 @@ def _generators() -> tuple[dict[str, Family], dict[str, ModuleType]]:
     `_helpers` included, as sys.modules held them right after."""
     open_package(GENERATORS)
     reporter = Reporter()
-    families = {name: load_family(GENERATORS, name, reporter) for name in FAMILIES}
+    families = {name: load_family(GENERATORS, name, GENERATORS, reporter) for name in FAMILIES}
     assert not reporter.items, reporter.items
     modules = {name: module for name, module in sys.modules.items()
                if name == PACKAGE or name.startswith(PACKAGE + ".")}

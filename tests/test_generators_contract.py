@@ -32,7 +32,7 @@ def generated(name: str) -> tuple[Generated, ...]:
     """The family's first COUNT problems, made by the engine as a build makes them; no diagnostics."""
     reporter = Reporter()
     with generators_imported():
-        problems = generate_all(generator_family(name), SEED, COUNT, reporter)
+        problems = generate_all(generator_family(name), SEED, COUNT, GENERATORS, reporter)
     assert not reporter.items, [str(d) for d in reporter.items]
     assert len(problems) == COUNT
     return tuple(problems)
@@ -90,9 +90,9 @@ open_package(directory)
 report = {}
 for name in sys.argv[2:]:
     reporter = Reporter()
-    family = load_family(directory, name, reporter)
+    family = load_family(directory, name, directory, reporter)
     if family is not None:
-        generate_all(family, 0, 20, reporter)
+        generate_all(family, 0, 20, directory, reporter)
     report[name] = [str(d) for d in reporter.items]
 print(json.dumps(report))
 """

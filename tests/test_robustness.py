@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankibuild.build import compile_notes
+from ankibuild.collect import collect_cards
 from ankibuild.config import DeckSpec
 from ankibuild.diagnostics import Reporter
 from ankibuild.mathtex import HTML_TAG
-from ankibuild.media import MediaStore
+from ankibuild.notes import Renderer, render_cards
 
 
 def joined(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
@@ -36,8 +36,10 @@ def compile_text(tmp_path: Path, text: str) -> tuple[list, Reporter]:
     note = tmp_path / "n.md"
     note.write_text(text, encoding="utf-8")
     reporter = Reporter()
-    media = MediaStore(reporter, roots=(tmp_path,))
-    notes = compile_notes(DeckSpec("Fuzz", "1", (note,)), tmp_path, media, reporter)
+    cards = collect_cards(DeckSpec("Fuzz", "1", (note,)), tmp_path, tmp_path, reporter)
+    notes = render_cards(cards, (), Renderer.uncached(tmp_path))
+    for diagnostic in (d for note in notes for d in note.diagnostics):
+        reporter.report(diagnostic)
     return notes, reporter
 
 

@@ -295,3 +295,56 @@ def test_a_new_deck_under_a_renamed_decks_old_name_gets_guids_of_its_own(project
     decks = json.loads((project.root / "l.json").read_text())["decks"]
     old, new = ({note["guid"] for note in decks[name].values()} for name in ("Vision 2023", "Vision"))
     assert len(old) == len(new) == 2 and not old & new
+
+
+TWO_DECKS = """\
+[[deck]]
+name = "Vision"
+version = "0.1.0"
+sources = ["vision.md"]
+
+[[deck]]
+name = "Losses"
+version = "0.1.0"
+sources = ["losses.md"]
+"""
+
+
+def test_a_card_moved_to_another_decks_file_keeps_its_note_and_history(project, anki):
+    project.write("decks.toml", TWO_DECKS)
+    project.write("vision.md", NOTES)
+    project.write("losses.md", "# Losses\n\n## Huber loss\nQuadratic near zero, linear beyond delta.\n")
+    assert project.run("--offline").code == 0
+    anki.import_deck(project.root / "dist" / "vision-0.1.0.apkg")
+    anki.import_deck(project.root / "dist" / "losses-0.1.0.apkg")
+    anki.review("Focal loss")
+    focal = anki.note("Focal loss").guid
+
+    focal_card = "\n## Focal loss\n$FL(p_t) = -(1 - p_t)^\\gamma \\log(p_t)$ down-weights easy examples.\n"
+    project.write("vision.md", NOTES.replace(focal_card, "\n"))
+    project.write("losses.md", "# Losses\n\n## Huber loss\nQuadratic near zero, linear beyond delta.\n" + focal_card)
+    assert project.run("--offline").code == 0
+    anki.import_deck(project.root / "dist" / "vision-0.1.0.apkg")
+    log = anki.import_deck(project.root / "dist" / "losses-0.1.0.apkg")
+
+    assert (len(log.new), len(log.updated)) == (0, 1)
+    assert len(anki.notes()) == 4 and anki.note("Focal loss").guid == focal
+    assert anki.note("Focal loss")["Source"].startswith("losses.md:")
+    assert anki.note("Focal loss").cards()[0].reps == 1
+    lock = json.loads((project.root / "decks.lock.json").read_text())
+    assert "Focal loss" in lock["decks"]["Losses"] and "Focal loss" not in lock["decks"]["Vision"]
+    assert focal not in lock["retired"]
+
+
+def test_a_moved_card_whose_text_another_card_shares_becomes_a_new_note(project):
+    project.write("decks.toml", TWO_DECKS)
+    project.write("vision.md", NOTES)
+    project.write("losses.md", "# Losses\n\n## Huber loss\nExponentiate, then normalise.\n")
+    assert project.run("--offline").code == 0
+    before = json.loads((project.root / "decks.lock.json").read_text())["decks"]["Vision"]["Softmax"]["guid"]
+    project.write("vision.md", NOTES.replace("\n## Softmax\nExponentiate, then normalise.\n", ""))
+    project.write("losses.md", "# Losses\n\n## Huber loss\nExponentiate, then normalise.\n\n"
+                               "## Softmax\nExponentiate, then normalise.\n")
+    assert project.run("--offline").code == 0
+    after = json.loads((project.root / "decks.lock.json").read_text())
+    assert after["decks"]["Losses"]["Softmax"]["guid"] != before and before in after["retired"]

@@ -1,0 +1,75 @@
+"""The build as stages: a rebuild does only what changed, imports only what it needs, and leaves the
+interpreter as it found it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from test_practice import build as build_practice
+from test_practice import practice  # noqa: F401  (fixture)
+
+from ankibuild.progress import Progress
+
+NOTES = "# Vision\n\n## Focal loss\nDown-weights easy examples: $FL(p_t)$.\n\n## IoU\n![boxes](boxes.png)\n"
+MODULES = ("numpy", "matplotlib", "http.client", "markdown_it", "pygments.lexers.python", "genanki")
+
+
+def imported_by(root, *args: str) -> dict[str, bool]:
+    """Which of MODULES a build in its own interpreter imported."""
+    script = (f"import sys; from ankibuild.cli import main; code = main({list(args)!r}); "
+              f"print(__import__('json').dumps({{m: m in sys.modules for m in {MODULES!r}}})); sys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_a_build_imports_only_what_it_needs(project):
+    project.write("notes.md", NOTES)
+    (project.root / "boxes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    args = ("build", "notes.md", "--offline", "--cache-dir", "cache")
+    cold = imported_by(project.root, *args)
+    assert cold == {**dict.fromkeys(MODULES, False), "markdown_it": True, "genanki": True}
+    # nothing changed: nothing rendered, nothing packed
+    assert imported_by(project.root, *args) == dict.fromkeys(MODULES, False)
+    project.write("notes.md", NOTES + "\n## Softmax\n```python\nexp(z) / sum(exp(z))\n```\n")
+    assert imported_by(project.root, *args)["pygments.lexers.python"]
+    assert imported_by(project.root, "--help") == dict.fromkeys(MODULES, False)
+
+
+def test_a_rebuild_with_nothing_changed_renders_and_writes_nothing_and_keeps_its_warnings(project):
+    project.write("notes.md", NOTES.replace("![boxes](boxes.png)", "![boxes](missing.png)"))
+    first = project.run("build", "notes.md", "--offline")
+    stamps = {path: path.stat().st_mtime_ns for path in project.root.rglob("*") if path.is_file()}
+    again = project.run("build", "notes.md", "--offline")
+    assert first.code == again.code == 0 and "missing.png' not found" in again.err and again.err == first.err
+    assert {path: path.stat().st_mtime_ns for path in stamps} == stamps
+
+
+def test_an_image_changed_on_disk_renders_its_card_again(project, anki):
+    project.write("notes.md", NOTES)
+    (project.root / "boxes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\1" * 32)
+    anki.import_deck(project.build("notes.md"))
+    before = anki.images("IoU")
+    (project.root / "boxes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\2" * 32)
+    log = anki.import_deck(project.build("notes.md"))
+    assert len(log.updated) == 1 and anki.images("IoU") != before
+    assert anki.media_bytes(anki.images("IoU")[0]).endswith(b"\2" * 32)
+
+
+def test_loading_the_generators_leaves_the_interpreter_as_it_was(practice):  # noqa: F811
+    finders, modules = list(sys.meta_path), set(sys.modules)
+    build_practice(practice, "--cache-dir", str(practice.root / "fresh-cache"))
+    assert sys.meta_path == finders
+    assert not {name for name in set(sys.modules) - modules if name.startswith("ankibuild_generators")}
+
+
+def test_progress_shows_on_a_terminal_only(project, capsys):
+    with Progress("rendering", 500, enabled=True) as bar:
+        for _ in range(500):
+            bar.advance()
+    assert "rendering [" in capsys.readouterr().err
+    project.write("notes.md", "".join(f"## Card {n}\nText {n}.\n" for n in range(300)))
+    run = project.run("build", "notes.md", "--offline")  # stderr is not a terminal here
+    assert run.code == 0 and run.err == ""
