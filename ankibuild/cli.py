@@ -28,7 +28,6 @@ from .preview import write_site
 from .previewbuild import live_site, preview_site
 from .push import Target, add_collection_commands, push, status
 from .release import release
-from .serve import serve
 
 COMMANDS = ("build", "check", "diff", "preview", "push", "release", "serve", "status")
 
@@ -183,6 +182,8 @@ def _preview(parsed: argparse.Namespace, reporter: Reporter) -> int:
     cwd = Path.cwd()
     if parsed.command == "serve":
         _, options = _plan(parsed)  # a bad command line stops here, before anything is served
+        from .serve import serve  # here: a build loads no server (nor any network) code
+
         serve(live_site(lambda: _plan(parsed), parsed.strict, cwd), options.root, parsed.port,
               ignore=[options.out_dir, options.cache_dir])
         return 0
