@@ -531,3 +531,37 @@ def test_a_note_whose_type_the_user_changed_is_left_alone(project, desktop):
     assert "skipped: note type changed in Anki" in result.out and "What is a stride?" in result.out
     with desktop.open() as col:
         assert len(col.find_notes("")) == 3  # not added again
+
+
+TWO_DECKS = """\
+[[deck]]
+name = "Vision"
+version = "0.1.0"
+sources = ["vision.md"]
+
+[[deck]]
+name = "Losses"
+version = "0.1.0"
+sources = ["losses.md"]
+"""
+
+
+def test_a_card_moved_to_another_decks_file_moves_in_anki_with_its_history(project, desktop):
+    """Loss 4: the card became a new note; its history stayed on the old copy."""
+    project.write("decks.toml", TWO_DECKS)
+    project.write("vision.md", NOTES)
+    project.write("losses.md", "## What is the Huber loss?\nQuadratic near zero, linear beyond delta.\n")
+    assert project.run("push", "--offline", "--collection", str(desktop.path)).code == 0
+    desktop.review("What is a stride?")
+    before = desktop.note("What is a stride?")
+
+    stride = "## What is a stride?\nThe step of the sliding window.\n"
+    project.write("vision.md", NOTES.replace(stride, ""))
+    project.write("losses.md", "## What is the Huber loss?\nQuadratic near zero, linear beyond delta.\n\n" + stride)
+    result = project.run("push", "--offline", "--collection", str(desktop.path))
+    assert result.code == 0, result.err
+    assert "1  moved to another deck" in result.out and "Vision -> Losses" in result.out
+    assert "new" not in result.out and "retired" not in result.out
+    after = desktop.note("What is a stride?")
+    assert (after["id"], after["card"], after["reps"], after["deck"]) == (before["id"], before["card"], 1, "Losses")
+    assert len(desktop.questions()) == 4
