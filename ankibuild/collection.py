@@ -26,9 +26,10 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 QUEUE_SUSPENDED = -1
 
 
-def check_collection(path: Path) -> None:
+def check_collection(path: Path) -> int:
     """Refuse, before Anki's backend touches it, anything that is not a closed Anki collection:
-    the backend would turn any SQLite file into a collection, and create one where none is."""
+    the backend would turn any SQLite file into a collection, and create one where none is.
+    Returns the collection's modification time, which Anki moves with every change."""
     if not path.is_file():
         raise UsageError(f"{path}: error: no collection here; give the collection.anki2 file of an Anki profile")
     with path.open("rb") as stream:
@@ -40,6 +41,7 @@ def check_collection(path: Path) -> None:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+            modified = db.execute("select mod from col").fetchone()[0] if {"col", "notes", "cards"} <= tables else 0
         finally:
             db.close()
             for side in absent:  # a read-only look at a WAL database leaves them behind: leave no trace
@@ -51,6 +53,7 @@ def check_collection(path: Path) -> None:
         raise UsageError(f"{path}: error: cannot read the collection ({err})") from None
     if not {"col", "notes", "cards"} <= tables:
         raise UsageError(f"{path}: error: not an Anki collection (an SQLite database without Anki's tables)")
+    return int(modified)
 
 
 @contextmanager

@@ -85,6 +85,12 @@ class Plan:
     note_type: bool = False  # our note type is missing, or its CSS or templates differ from ours
 
     @property
+    def settled(self) -> bool:
+        """Once applied, nothing of it needs the user again (no edit kept in Anki, no conflict, no
+        note to look at): the next push with the same build and an unchanged collection has nothing to say."""
+        return not (self.kept or self.conflicts or self.unknown or self.foreign)
+
+    @property
     def changes_collection(self) -> bool:
         return bool(self.new or self.writes or self.moved or self.retire or self.unretire or self.note_type)
 

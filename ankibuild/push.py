@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import html
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from .build import BuildOptions, DeckResult, build
 from .collection import apply, backup, check_collection, check_note_type, note_type_outdated, opened, snapshot
 from .config import DeckSpec
 from .diagnostics import Reporter, UsageError
+from .files import write_atomic
 from .lock import load_lock
 from .merge import CollectionNote, Pair, Plan, Prefer, plan
 from .notetype import NOTE_TYPE
@@ -47,10 +50,14 @@ class Target:
 def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> int:
     """Build, then merge into the collection; exit code 1 when a conflict is left unsettled."""
     path = collection_path(target.collection, target.profile)
-    check_collection(path)  # refuse before building, not after
+    modified = check_collection(path)  # refuse before building, not after
     retired, before, results = _build(specs, options, reporter)
     if results is None:
         return 1
+    memo = PushMemo(options.cache_dir / "push-state.json", path, _fingerprint(results, retired, before, target))
+    if not (target.dry_run or target.sync) and memo.unchanged(modified):
+        print(f"push to {path}\n  everything is up to date\nthe collection is up to date: nothing written")
+        return 0
     with opened(path, copy=target.dry_run) as col:
         check_note_type(col, path)
         if target.sync and not target.dry_run:  # first take in what the phone changed, to merge it
@@ -71,7 +78,50 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
             print("the collection is up to date: nothing written")
         if target.sync and work.changes_collection:
             print(f"synced ({sync(col, target.endpoint, target.full_sync)})")
+    if not target.dry_run and work.settled:
+        memo.record(check_collection(path))  # nothing left to report: the next push may skip Anki
     return 1 if work.conflicts else 0
+
+
+@dataclass(frozen=True)
+class PushMemo:
+    """What the last push left behind, so that a push with nothing to do need not even load Anki's
+    backend: the build it pushed and the collection's modification time right after, which Anki
+    moves with every change (a review, an edit, a sync). Local to this machine, in the cache."""
+
+    file: Path
+    collection: Path
+    build: str
+
+    def unchanged(self, modified: int) -> bool:
+        try:
+            state = json.loads(self.file.read_text(encoding="utf-8")).get(str(self.collection.resolve()))
+        except (OSError, ValueError, AttributeError):
+            return False
+        return state == {"build": self.build, "modified": modified}
+
+    def record(self, modified: int) -> None:
+        try:
+            states = json.loads(self.file.read_text(encoding="utf-8"))
+            states = states if isinstance(states, dict) else {}
+        except (OSError, ValueError):
+            states = {}
+        states[str(self.collection.resolve())] = {"build": self.build, "modified": modified}
+        try:
+            write_atomic(self.file, json.dumps(states, indent=1, sort_keys=True).encode())
+        except OSError:
+            pass  # only a shortcut: the next push reads the collection instead
+
+
+def _fingerprint(results: list[DeckResult], retired: dict[str, str], decks: tuple[str, ...], target: Target) -> str:
+    """Everything a push plans from, on the build's side."""
+    digest = hashlib.sha256(json.dumps([NOTE_TYPE.design, sorted(retired), sorted(decks), target.prefer,
+                                        target.delete_retired]).encode())
+    for result in results:
+        for note in result.packed:
+            digest.update(json.dumps([note.guid, note.deck, note.fields, note.tags]).encode())
+        digest.update(json.dumps([sorted(result.media_files), sorted(result.descriptions.items())]).encode())
+    return digest.hexdigest()
 
 
 def _refused_by_anki(path: Path, outcome: str, step: Callable[[], T]) -> T:

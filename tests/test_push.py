@@ -565,3 +565,18 @@ def test_a_card_moved_to_another_decks_file_moves_in_anki_with_its_history(proje
     after = desktop.note("What is a stride?")
     assert (after["id"], after["card"], after["reps"], after["deck"]) == (before["id"], before["card"], 1, "Losses")
     assert len(desktop.questions()) == 4
+
+
+def test_a_push_after_an_up_to_date_one_still_sees_what_changed_in_anki(project, desktop):
+    """A push with nothing to do skips Anki's backend, but only while the collection is unchanged."""
+    project.write("notes.md", NOTES)
+    pushed(project, desktop)
+    assert "up to date" in pushed(project, desktop).out
+    assert "up to date" in pushed(project, desktop).out
+    desktop.edit("What does NMS keep?", Answer="Anki's wording.")
+    result = pushed(project, desktop)
+    assert "edits made in Anki, kept" in result.out
+    assert "edits made in Anki, kept" in pushed(project, desktop).out  # still reported until carried back
+    with desktop.open() as col:  # the user deletes one of our notes
+        col.remove_notes([next(n for n in col.find_notes("") if col.get_note(n)["Question"] == "What is a stride?")])
+    assert "1  new" in pushed(project, desktop).out
