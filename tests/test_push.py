@@ -21,6 +21,8 @@ import pytest
 from anki.collection import Collection
 from anki.scheduler.v3 import CardAnswer
 
+from test_updates import TWO_DECKS
+
 from ankibuild.stamp import read_stamp
 
 NOTES = """\
@@ -202,12 +204,17 @@ def test_an_edit_made_in_anki_is_kept_and_reported_with_the_source_line(project,
     assert "Intersection over union" in desktop.note("What does IoU measure?")["fields"]["Answer"]
 
 
-def test_an_edit_on_both_sides_is_a_conflict_that_overwrites_nothing(project, desktop):
-    """Loss 2: a newer package overwrote an edit made in Anki without a word."""
+@pytest.fixture
+def conflict(project, desktop):
+    """The note 'What does NMS keep?' edited in Anki and in the Markdown since the last push."""
     project.write("notes.md", NOTES)
     pushed(project, desktop)
     desktop.edit("What does NMS keep?", Answer="Anki's wording.")
     project.write("notes.md", NOTES.replace("The highest-scoring box of each cluster.", "Markdown's wording."))
+
+
+def test_an_edit_on_both_sides_is_a_conflict_that_overwrites_nothing(project, desktop, conflict):
+    """Loss 2: a newer package overwrote an edit made in Anki without a word."""
     result = push(project, desktop)
     assert result.code == 1
     assert "1  conflicts" in result.out and "-Anki's wording." in result.out and "+Markdown's wording." in result.out
@@ -217,11 +224,7 @@ def test_an_edit_on_both_sides_is_a_conflict_that_overwrites_nothing(project, de
     assert "Markdown's wording." in desktop.note("What does NMS keep?")["fields"]["Answer"]
 
 
-def test_prefer_anki_keeps_the_anki_edit_and_settles_the_conflict_for_good(project, desktop):
-    project.write("notes.md", NOTES)
-    pushed(project, desktop)
-    desktop.edit("What does NMS keep?", Answer="Anki's wording.")
-    project.write("notes.md", NOTES.replace("The highest-scoring box of each cluster.", "Markdown's wording."))
+def test_prefer_anki_keeps_the_anki_edit_and_settles_the_conflict_for_good(project, desktop, conflict):
     pushed(project, desktop, "--prefer", "anki")
     assert desktop.note("What does NMS keep?")["fields"]["Answer"] == "Anki's wording."
     result = pushed(project, desktop)  # no longer a conflict: an Anki edit, kept
@@ -533,17 +536,6 @@ def test_a_note_whose_type_the_user_changed_is_left_alone(project, desktop):
         assert len(col.find_notes("")) == 3  # not added again
 
 
-TWO_DECKS = """\
-[[deck]]
-name = "Vision"
-version = "0.1.0"
-sources = ["vision.md"]
-
-[[deck]]
-name = "Losses"
-version = "0.1.0"
-sources = ["losses.md"]
-"""
 
 
 def test_a_card_moved_to_another_decks_file_moves_in_anki_with_its_history(project, desktop):
