@@ -18,16 +18,12 @@ import warnings
 from pathlib import Path
 
 from .build import BuildOptions, DeckResult, build
-from .changelog import report
-from .changes import compare
 from .config import DeckSpec, build_time, check_file_name, check_version, load_project
 from .diagnostics import Reporter, UsageError, display_path
-from .dist import manifests_to_compare
 from .files import WriteError
-from .preview import write_site
-from .previewbuild import live_site, preview_site
 from .push import Target, add_collection_commands, push, status
-from .release import release
+
+# diff, preview and release import their modules when run: a build does not load them
 
 COMMANDS = ("build", "check", "diff", "preview", "push", "release", "serve", "status")
 
@@ -78,6 +74,8 @@ def _run(args: list[str]) -> int:
                             getattr(parsed, "full_sync", None))
             return (push if parsed.command == "push" else status)(specs, options, reporter, target)
         if parsed.command == "release":
+            from .release import release
+
             return release(specs, options, reporter, parsed.dry_run, options.now)
         results = build(specs, options, reporter)
     except (UsageError, WriteError) as err:  # bad usage, or outputs that cannot be written: nothing was
@@ -171,6 +169,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _diff(old: str, new: str) -> int:
+    from .changelog import report
+    from .changes import compare
+    from .dist import manifests_to_compare
+
     project = load_project(Path.cwd() / "decks.toml") if (Path.cwd() / "decks.toml").is_file() else None
     reports = ["\n".join(report(compare(*pair))) for pair in manifests_to_compare(old, new, project)]
     print("\n\n".join(reports))
@@ -179,6 +181,9 @@ def _diff(old: str, new: str) -> int:
 
 def _preview(parsed: argparse.Namespace, reporter: Reporter) -> int:
     """`preview --out DIR` writes the page once; `serve` serves it and follows every change."""
+    from .preview import write_site
+    from .previewbuild import live_site, preview_site
+
     cwd = Path.cwd()
     if parsed.command == "serve":
         _, options = _plan(parsed)  # a bad command line stops here, before anything is served
