@@ -11,7 +11,6 @@ errors are the decks, manifests and lock written, all at once and atomically.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import NoteCache
@@ -24,38 +23,21 @@ from .identity import Draft, Identity, identify
 from .lock import Lock, LockedNote, LockedNoteType, load_lock
 from .notes import Renderer, RenderedNote, render_cards, render_problems
 from .notetype import NOTE_TYPE
-from .options import BuildOptions
-from .package import PackedNote
-
+from .options import BuildOptions, DeckResult
+from .unchanged import inputs_key, record, replayable
 from .write import deck_files, deck_output
 
 __all__ = ["BuildOptions", "DeckResult", "build"]
-
-
-@dataclass(frozen=True)
-class DeckResult:
-    spec: DeckSpec
-    apkg_path: Path
-    manifest_path: Path
-    notes: int
-    problems: int
-    media: int
-    warnings: int
-    new: int
-    changed: int
-    retired: tuple[int, ...]  # note ids (as the lock numbered them) of the notes that left the sources
-    packed: tuple[PackedNote, ...] = ()  # the notes as shipped, for writers other than the .apkg (push)
-    media_files: dict[str, Path] = field(default_factory=dict)  # packed name -> file
-    descriptions: dict[str, str] = field(default_factory=dict)  # deck or subdeck name -> description HTML
 
 
 def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> list[DeckResult]:
     """Compile every deck; write decks, manifests and lock only if no deck has an error."""
     if options.write and options.outputs:
         recover(journal_for(options.lock_path))  # an earlier build killed mid-commit: all old or all new
+    cache = NoteCache.for_project(options.cache_dir, options.root, writable=options.write)
+    record_key = inputs_key(specs, options, reporter.strict, cache) if replayable(options) else None  # before reading
     lock = load_lock(options.lock_path, reporter)
     note_type = _note_type_entry(lock.note_type, options.now, options.lock_path, reporter)
-    cache = NoteCache.for_project(options.cache_dir, options.root, writable=options.write)
     renderer = Renderer(cache, (options.root,), _media_dir(options.root),
                         _Downloads(options.cache_dir / "remote", options.offline), options.progress)
     problems = make_problems(specs, options, cache, reporter)
@@ -87,13 +69,17 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
                                   len(problems.decks.get(spec.name, [])), len(deck.media_files), warnings[spec.name],
                                   *_changes(previous, spec.name, identities[spec.name], kept),
                                   deck.packed, deck.media_files, deck.descriptions))
-    cache.save()
+    changed: dict[Path, bytes] = {}
     if options.write and options.outputs and not reporter.errors:
         if new_lock != lock or not options.lock_path.is_file():
             outputs[options.lock_path] = new_lock.to_json().encode()
         outputs.update(options.extra_files)
-        replace_all({path: data for path, data in outputs.items() if not _same(path, data)},
-                    journal_for(options.lock_path))
+        changed = {path: data for path, data in outputs.items() if not _same(path, data)}
+        if record_key is not None and not changed:
+            record(record_key, results, renderer.lookups, options.lock_path, reporter, cache)
+    cache.save()
+    if changed:
+        replace_all(changed, journal_for(options.lock_path))
     return results
 
 

@@ -17,13 +17,13 @@ import time
 import warnings
 from pathlib import Path
 
-from .build import BuildOptions, DeckResult, build
 from .config import DeckSpec, build_time, check_file_name, check_version, load_project
 from .diagnostics import Reporter, UsageError, display_path
 from .files import WriteError
-from .push import Target, add_collection_commands, push, status
+from .options import BuildOptions, DeckResult
 
-# diff, preview and release import their modules when run: a build does not load them
+# Each command imports its modules when run: a rebuild with nothing changed loads no more than it
+# needs to see that (ankibuild.unchanged), and a build loads no push, preview or release code.
 
 COMMANDS = ("build", "check", "diff", "preview", "push", "release", "serve", "status")
 
@@ -68,6 +68,8 @@ def _run(args: list[str]) -> int:
             return _preview(parsed, reporter)
         specs, options = _plan(parsed)
         if parsed.command in ("push", "status"):
+            from .push import Target, push, status
+
             target = Target(parsed.collection, parsed.profile, getattr(parsed, "dry_run", False),
                             getattr(parsed, "prefer", None), getattr(parsed, "delete_retired", False),
                             getattr(parsed, "sync", False), getattr(parsed, "endpoint", None),
@@ -77,7 +79,11 @@ def _run(args: list[str]) -> int:
             from .release import release
 
             return release(specs, options, reporter, parsed.dry_run, options.now)
-        results = build(specs, options, reporter)
+        results = _build(specs, options, reporter) if parsed.command == "build" else None
+        if results is None:  # `check`, or a build that found something changed
+            from .build import build
+
+            results = build(specs, options, reporter)
     except (UsageError, WriteError) as err:  # bad usage, or outputs that cannot be written: nothing was
         print(err, file=sys.stderr)
         return 2
@@ -166,6 +172,41 @@ def _parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("old", type=_text, metavar="OLD", help="a .manifest.json, or a version of the decks.toml decks (0.2.0)")
     diff_cmd.add_argument("new", type=_text, metavar="NEW", help="the later version, the same way")
     return parser
+
+
+def add_collection_commands(commands, parents: list) -> None:
+    """The `push` and `status` subcommands, with the build's options and the collection's."""
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument("--collection", type=Path, metavar="PATH", help="the collection.anki2 file to use")
+    where.add_argument("--profile", metavar="NAME", help="an Anki profile, found where Anki keeps them "
+                                                        "(default: the only profile; ANKI_BASE is honoured)")
+    push_cmd = commands.add_parser(
+        "push", parents=[*parents, where], help="build, then merge into an Anki collection",
+        description="Build, then write the decks straight into an Anki collection (Anki must be closed), "
+                    "merging note by note: Markdown edits update notes in place, edits made in Anki are kept, "
+                    "edits on both sides are conflicts. Tags you added are kept, moved cards change decks, "
+                    "notes that left the sources are suspended and tagged ankibuild::retired. A backup is "
+                    "made first.")
+    push_cmd.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    push_cmd.add_argument("--prefer", choices=("markdown", "anki"), help="settle conflicts for this side")
+    push_cmd.add_argument("--delete-retired", action="store_true",
+                          help="delete notes that left the sources instead of suspending them")
+    push_cmd.add_argument("--sync", action="store_true", help="then sync with AnkiWeb (or --endpoint), media "
+                                                              "included; account from ANKIBUILD_SYNC_USER/"
+                                                              "ANKIBUILD_SYNC_PASSWORD or a prompt")
+    push_cmd.add_argument("--endpoint", metavar="URL", help="a self-hosted sync server instead of AnkiWeb")
+    push_cmd.add_argument("--full-sync", choices=("upload", "download"),
+                          help="allow a full sync in this direction when one is needed")
+    commands.add_parser("status", parents=[*parents, where], help="compare the sources with an Anki collection",
+                        description="Read-only: Markdown edits not in the collection yet, edits made in Anki, "
+                                    "conflicts, retired notes still present, and notes in our decks we do not know.")
+
+
+def _build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> list[DeckResult] | None:
+    """A rebuild with nothing changed, replayed from its record; None when something changed."""
+    from .unchanged import replay
+
+    return replay(specs, options, reporter)
 
 
 def _diff(old: str, new: str) -> int:

@@ -10,6 +10,7 @@ all old or all new.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -135,3 +136,11 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(handle)
+
+
+def file_sha256(path: Path) -> str | None:
+    """The hex SHA-256 of a file's bytes; None when it cannot be read (say, it does not exist)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

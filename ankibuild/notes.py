@@ -68,6 +68,7 @@ class Renderer:
     media_dir: Path | None
     remote: RemoteCache | None
     progress: bool = False
+    lookups: list[Lookup] = field(default_factory=list)  # every image lookup of the build, for its record
 
     @classmethod
     def uncached(cls, root: Path) -> Renderer:
@@ -94,6 +95,7 @@ class Renderer:
                 else:
                     self.cache.use(key)
                 results.append(rendered)
+                self.lookups.extend(rendered.lookups)
         return results
 
     def _render(self, render: Callable[[MediaStore, Reporter], tuple[str, ...]]) -> Rendered:

@@ -1,9 +1,15 @@
-"""What a build is asked to do, and the state from outside it (clock, working folder), passed in."""
+"""What a build is asked to do, the state from outside it (clock, working folder), passed in, and
+what it gives back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import DeckSpec
+    from .package import PackedNote
 
 
 @dataclass(frozen=True)
@@ -20,3 +26,20 @@ class BuildOptions:
     release: bool = False  # write each deck's .apkg and manifest to out_dir/<version>/
     extra_files: tuple[tuple[Path, bytes], ...] = ()  # written with the decks and the lock, all at once
     progress: bool = False  # progress bars on stderr (a terminal, without --quiet)
+
+
+@dataclass(frozen=True)
+class DeckResult:
+    spec: DeckSpec
+    apkg_path: Path
+    manifest_path: Path
+    notes: int
+    problems: int
+    media: int
+    warnings: int
+    new: int
+    changed: int
+    retired: tuple[int, ...]  # note ids (as the lock numbered them) of the notes that left the sources
+    packed: tuple[PackedNote, ...] = ()  # the notes as shipped, for writers other than the .apkg (push)
+    media_files: dict[str, Path] = field(default_factory=dict)  # packed name -> file
+    descriptions: dict[str, str] = field(default_factory=dict)  # deck or subdeck name -> description HTML

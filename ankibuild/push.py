@@ -8,7 +8,6 @@ reads: it plans against a private copy of the collection and reports what differ
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import hashlib
 import html
@@ -251,31 +250,3 @@ def _text(value: str) -> str:
     value = re.sub(r"(?i)<br\s*/?>|</(p|div|li|tr|h\d|pre|blockquote)>", "\n", value)
     value = re.sub(r"<[^>]+>", "", value)
     return "\n".join(line.strip() for line in html.unescape(value).splitlines() if line.strip())
-
-
-def add_collection_commands(commands, parents: list) -> None:
-    """The `push` and `status` subcommands, with the build's options and the collection's."""
-    where = argparse.ArgumentParser(add_help=False)
-    where.add_argument("--collection", type=Path, metavar="PATH", help="the collection.anki2 file to use")
-    where.add_argument("--profile", metavar="NAME", help="an Anki profile, found where Anki keeps them "
-                                                        "(default: the only profile; ANKI_BASE is honoured)")
-    push_cmd = commands.add_parser(
-        "push", parents=[*parents, where], help="build, then merge into an Anki collection",
-        description="Build, then write the decks straight into an Anki collection (Anki must be closed), "
-                    "merging note by note: Markdown edits update notes in place, edits made in Anki are kept, "
-                    "edits on both sides are conflicts. Tags you added are kept, moved cards change decks, "
-                    "notes that left the sources are suspended and tagged ankibuild::retired. A backup is "
-                    "made first.")
-    push_cmd.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
-    push_cmd.add_argument("--prefer", choices=("markdown", "anki"), help="settle conflicts for this side")
-    push_cmd.add_argument("--delete-retired", action="store_true",
-                          help="delete notes that left the sources instead of suspending them")
-    push_cmd.add_argument("--sync", action="store_true", help="then sync with AnkiWeb (or --endpoint), media "
-                                                              "included; account from ANKIBUILD_SYNC_USER/"
-                                                              "ANKIBUILD_SYNC_PASSWORD or a prompt")
-    push_cmd.add_argument("--endpoint", metavar="URL", help="a self-hosted sync server instead of AnkiWeb")
-    push_cmd.add_argument("--full-sync", choices=("upload", "download"),
-                          help="allow a full sync in this direction when one is needed")
-    commands.add_parser("status", parents=[*parents, where], help="compare the sources with an Anki collection",
-                        description="Read-only: Markdown edits not in the collection yet, edits made in Anki, "
-                                    "conflicts, retired notes still present, and notes in our decks we do not know.")

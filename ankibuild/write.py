@@ -15,6 +15,7 @@ from . import __version__
 from .cache import NoteCache, code_digest
 from .changelog import changes_since_release
 from .config import DeckSpec
+from .files import file_sha256
 from .identity import Identity
 from .lock import LockedNoteType
 from .manifest import Manifest, shipped_manifest
@@ -65,7 +66,7 @@ def deck_files(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType, cach
     these inputs gave (same notes, media, note type and packing code)."""
     key = cache.key(["deck", str(deck.apkg_path), spec.version, _inputs(spec, deck, note_type)])
     written = cache.get_many([key]).get(key)
-    if written == [_sha256(deck.apkg_path), _sha256(deck.manifest_path)]:
+    if written == [file_sha256(deck.apkg_path), file_sha256(deck.manifest_path)]:
         cache.use(key)
         return {}
     from .package import package_bytes
@@ -89,10 +90,3 @@ def _inputs(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType) -> str:
     digest.update("\n\n".join([repr(sorted(deck.descriptions.items())), repr(note_type), repr(NOTE_TYPE),
                                 repr(spec.practice), code]).encode())
     return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None

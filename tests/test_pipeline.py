@@ -16,10 +16,10 @@ NOTES = "# Vision\n\n## Focal loss\nDown-weights easy examples: $FL(p_t)$.\n\n##
 MODULES = ("numpy", "matplotlib", "http.client", "markdown_it", "pygments.lexers.python", "genanki")
 
 
-def imported_by(root, *args: str) -> dict[str, bool]:
-    """Which of MODULES a build in its own interpreter imported."""
+def imported_by(root, *args: str, modules: tuple[str, ...] = MODULES) -> dict[str, bool]:
+    """Which of `modules` a build in its own interpreter imported."""
     script = (f"import sys; from ankibuild.cli import main; code = main({list(args)!r}); "
-              f"print(__import__('json').dumps({{m: m in sys.modules for m in {MODULES!r}}})); sys.exit(code)")
+              f"print(__import__('json').dumps({{m: m in sys.modules for m in {modules!r}}})); sys.exit(code)")
     run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.splitlines()[-1])
@@ -45,6 +45,48 @@ def test_a_rebuild_with_nothing_changed_renders_and_writes_nothing_and_keeps_its
     again = project.run("build", "notes.md", "--offline")
     assert first.code == again.code == 0 and "missing.png' not found" in again.err and again.err == first.err
     assert {path: path.stat().st_mtime_ns for path in stamps} == stamps
+
+
+def test_a_second_rebuild_with_nothing_changed_replays_the_first_without_loading_the_build(project):
+    project.write("notes.md", NOTES.replace("![boxes](boxes.png)", "![boxes](missing.png)"))
+    args = ("build", "notes.md", "--offline", "--cache-dir", "cache")
+    project.run(*args)
+    recorded = project.run(*args)  # nothing to write: this build is recorded
+    replayed = project.run(*args)
+    assert (replayed.code, replayed.out, replayed.err) == (recorded.code, recorded.out, recorded.err)
+    assert "missing.png' not found" in replayed.err
+    engine = ("ankibuild.build", "ankibuild.notes", "ankibuild.write", "ankibuild.lock")
+    assert imported_by(project.root, *args, modules=engine) == dict.fromkeys(engine, False)
+
+
+def test_a_replayed_build_still_sees_every_change(project):
+    """After a recorded rebuild, each change below gives what a full build gives."""
+    project.write("notes.md", NOTES)
+    args = ("build", "notes.md", "--offline", "--cache-dir", "cache")
+    apkg = project.root / "dist" / "notes-0.1.0.apkg"
+
+    def settled() -> bytes:  # built, then recorded
+        project.run(*args)
+        assert project.run(*args).code == 0
+        return apkg.read_bytes()
+
+    assert "boxes.png' not found" in project.run(*args).err
+    settled()
+    (project.root / "boxes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)  # the missing image appears
+    run = project.run(*args)
+    assert run.code == 0 and "not found" not in run.err and "1 media" in run.out
+    good = settled()
+    apkg.write_bytes(bytes(len(good)))  # an output damaged (same size)
+    assert project.run(*args).code == 0 and apkg.read_bytes() == good
+    settled()
+    (project.root / "boxes.png").write_bytes(b"GIF89a" + b"\0" * 32)  # an image's bytes changed
+    assert "1 changed" in project.run(*args).out
+    settled()
+    project.write("notes.md", NOTES.replace("easy examples", "easy ones"))  # a note edited
+    assert "1 changed" in project.run(*args).out
+    settled()
+    (project.root / "notes.lock.json").unlink()  # the lock deleted: every note is new again
+    assert "2 new" in project.run(*args).out
 
 
 def test_an_image_changed_on_disk_renders_its_card_again(project, anki):
