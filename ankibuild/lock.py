@@ -9,7 +9,7 @@ get a newer one (the import applies them), and a renamed heading is recognised b
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .diagnostics import Reporter
@@ -26,6 +26,9 @@ class LockedNote:
     fields_hash: str
     body_hash: str
     heading: tuple[str, ...] = ()  # the heading path, to tell a renamed chapter from a moved card
+
+
+NOTE_FIELDS = tuple(item.name for item in fields(LockedNote))  # its JSON keys (asdict, without its deep copy)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Lock:
         data = {
             "format": FORMAT,
             "note_type": asdict(self.note_type) if self.note_type else None,
-            "decks": {deck: {key: asdict(note) for key, note in sorted(notes.items())}
+            "decks": {deck: {key: {name: getattr(note, name) for name in NOTE_FIELDS}
+                             for key, note in sorted(notes.items())}
                       for deck, notes in sorted(self.decks.items())},
             "retired": dict(sorted(self.retired.items())),
         }
