@@ -72,7 +72,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> l
     changed: dict[Path, bytes] = {}
     if options.write and options.outputs and not reporter.errors:
         if new_lock != lock or not options.lock_path.is_file():
-            outputs[options.lock_path] = new_lock.to_json().encode()
+            outputs[options.lock_path] = new_lock.to_json()
         outputs.update(options.extra_files)
         changed = {path: data for path, data in outputs.items() if not _same(path, data)}
         if record_key is not None and not changed:

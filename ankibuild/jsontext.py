@@ -3,32 +3,70 @@ of the memory.
 
 With `indent`, json.dumps runs its pure-Python encoder, which holds every token of the document
 until the end (a lock or manifest of 50,000 notes took five times its own size to write) and spends
-most of a rebuild's time writing the lock. Here each level is joined by hand and each scalar is
-encoded by json's C encoder.
+most of a rebuild's time writing the lock. Here the indentation is written by hand and each scalar
+by json's C encoder, and the text is kept as UTF-8 blocks as it goes: a large document is held
+once, as its bytes.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False)
+BLOCK = 1 << 20  # characters of text gathered before they are encoded
 
 
-def dumps(data: Any, sort_keys: bool = False, depth: int = 0) -> str:
-    """The same text as json.dumps(data, indent=1, ensure_ascii=False, sort_keys=sort_keys)."""
+def encode(data: Any, sort_keys: bool = False) -> bytes:
+    """json.dumps(data, indent=1, ensure_ascii=False, sort_keys=sort_keys) and a newline, in UTF-8."""
+    blocks = _Blocks()
+    _write(data, sort_keys, 0, blocks.append)
+    blocks.append("\n")
+    blocks.flush()
+    return b"".join(blocks.done)
+
+
+def _write(data: Any, sort_keys: bool, depth: int, out: Callable[[str], object]) -> None:
     if isinstance(data, dict):
         if not data:
-            return "{}"
+            out("{}")
+            return
         inner = "\n" + " " * (depth + 1)
-        items = sorted(data.items()) if sort_keys else data.items()
-        body = ("," + inner).join(f"{_SCALAR.encode(str(key))}: {dumps(value, sort_keys, depth + 1)}"
-                                  for key, value in items)
-        return "{" + inner + body + "\n" + " " * depth + "}"
-    if isinstance(data, (list, tuple)):
+        separator = "{" + inner
+        for key, value in sorted(data.items()) if sort_keys else data.items():
+            out(separator + _SCALAR.encode(str(key)) + ": ")
+            _write(value, sort_keys, depth + 1, out)
+            separator = "," + inner
+        out("\n" + " " * depth + "}")
+    elif isinstance(data, (list, tuple)):
         if not data:
-            return "[]"
+            out("[]")
+            return
         inner = "\n" + " " * (depth + 1)
-        return "[" + inner + ("," + inner).join(dumps(value, sort_keys, depth + 1) for value in data) + "\n" + \
-            " " * depth + "]"
-    return _SCALAR.encode(data)
+        separator = "[" + inner
+        for value in data:
+            out(separator)
+            _write(value, sort_keys, depth + 1, out)
+            separator = "," + inner
+        out("\n" + " " * depth + "]")
+    else:
+        out(_SCALAR.encode(data))
+
+
+class _Blocks:
+    """Text taken piece by piece and kept as UTF-8 blocks of about BLOCK characters."""
+
+    def __init__(self) -> None:
+        self.done: list[bytes] = []
+        self.pending: list[str] = []
+        self.size = 0
+
+    def append(self, text: str) -> None:
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.done.append("".join(self.pending).encode())
+        self.pending, self.size = [], 0

@@ -9,11 +9,11 @@ get a newer one (the import applies them), and a renamed heading is recognised b
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .diagnostics import Reporter
-from .jsontext import dumps
+from .jsontext import encode
 
 FORMAT = 1
 
@@ -26,9 +26,6 @@ class LockedNote:
     fields_hash: str
     body_hash: str
     heading: tuple[str, ...] = ()  # the heading path, to tell a renamed chapter from a moved card
-
-
-NOTE_FIELDS = tuple(item.name for item in fields(LockedNote))  # its JSON keys (asdict, without its deep copy)
 
 
 @dataclass(frozen=True)
@@ -58,16 +55,16 @@ class Lock:
                                       for key, note in locked.items() if note.guid not in kept}}
         return Lock(note_type, notes, {guid: key for guid, key in retired.items() if guid not in kept})
 
-    def to_json(self) -> str:
+    def to_json(self) -> bytes:
+        """The lock file's bytes: json.dumps(data, indent=1, sort_keys=True) and a newline, in UTF-8."""
         data = {
             "format": FORMAT,
             "note_type": asdict(self.note_type) if self.note_type else None,
-            "decks": {deck: {key: {name: getattr(note, name) for name in NOTE_FIELDS}
-                             for key, note in sorted(notes.items())}
+            "decks": {deck: {key: note.__dict__ for key, note in sorted(notes.items())}  # its fields, not copied
                       for deck, notes in sorted(self.decks.items())},
             "retired": dict(sorted(self.retired.items())),
         }
-        return dumps(data, sort_keys=True) + "\n"  # json.dumps(data, indent=1, sort_keys=True), lighter
+        return encode(data, sort_keys=True)
 
 
 def load_lock(path: Path, reporter: Reporter) -> Lock:

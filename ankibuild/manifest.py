@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from .config import DeckSpec
-from .jsontext import dumps
+from .jsontext import encode
 from .notetype import NoteType
 from .package import PackedNote
 
@@ -67,7 +67,8 @@ class Manifest:
     note_type: ManifestNoteType | None = None  # unknown in format-1 manifests
     practice: tuple[ManifestFamily, ...] = ()
 
-    def to_json(self) -> str:
+    def to_json(self) -> bytes:
+        """The manifest file's bytes: json.dumps(data, indent=1) and a newline, in UTF-8."""
         data = {
             "deck": self.deck,
             "version": self.version,
@@ -77,7 +78,7 @@ class Manifest:
             "notes": [note.__dict__ for note in self.notes],
             "media": sorted(self.media),
         }
-        return dumps(data) + "\n"  # json.dumps(data, indent=1), lighter
+        return encode(data)
 
 
 def shipped_manifest(spec: DeckSpec, packed: list[PackedNote], media: list[str], note_type: NoteType) -> Manifest:

@@ -73,7 +73,7 @@ def deck_files(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType, cach
 
     outputs = {deck.apkg_path: package_bytes(list(deck.packed), deck.descriptions, deck.media_files, NOTE_TYPE,
                                              note_type.mtime),
-               deck.manifest_path: deck.manifest.to_json().encode()}
+               deck.manifest_path: deck.manifest.to_json()}
     cache.put(key, [hashlib.sha256(outputs[path]).hexdigest() for path in (deck.apkg_path, deck.manifest_path)])
     return outputs
 
