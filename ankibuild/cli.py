@@ -134,8 +134,9 @@ def _parser() -> argparse.ArgumentParser:
                                                      "beside the first file)")
     building.add_argument("--offline", action="store_true", help="do not download remote images")
     building.add_argument("--cache-dir", type=_path,
-                          help="where downloaded images, drawn figures and rendered practice problems are kept, "
-                               "all safe to delete (default: $XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
+                          help="where downloaded images, drawn figures, rendered notes and problems and the record "
+                               "of the last unchanged build are kept, all safe to delete (default: "
+                               "$XDG_CACHE_HOME/ankibuild or ~/.cache/ankibuild)")
     commands.add_parser("build", parents=[common, building], help="build decks (default command)",
                         description="Build the decks of decks.toml, or FILE... into one deck.")
     add_collection_commands(commands, parents=[common, building])
