@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
@@ -21,39 +20,9 @@ from .diagnostics import UsageError
 from .merge import RETIRED_TAG, CollectionCard, CollectionNote, Plan
 from .notetype import BACK, FRONT, NOTE_TYPE, css
 from .package import PackedNote
+from .profiles import check_collection
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 QUEUE_SUSPENDED = -1
-
-
-def check_collection(path: Path) -> int:
-    """Refuse, before Anki's backend touches it, anything that is not a closed Anki collection:
-    the backend would turn any SQLite file into a collection, and create one where none is.
-    Returns the collection's modification time, which Anki moves with every change."""
-    if not path.is_file():
-        raise UsageError(f"{path}: error: no collection here; give the collection.anki2 file of an Anki profile")
-    with path.open("rb") as stream:
-        if stream.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise UsageError(f"{path}: error: not an Anki collection (not an SQLite database)")
-    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    absent = [side for side in side_files if not side.exists()]
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-            modified = db.execute("select mod from col").fetchone()[0] if {"col", "notes", "cards"} <= tables else 0
-        finally:
-            db.close()
-            for side in absent:  # a read-only look at a WAL database leaves them behind: leave no trace
-                side.unlink(missing_ok=True)
-    except sqlite3.OperationalError as err:
-        if "locked" in str(err):
-            raise UsageError(f"{path}: error: the collection is open in Anki (or another program); "
-                             "close Anki, or switch profiles in it, and run again") from None
-        raise UsageError(f"{path}: error: cannot read the collection ({err})") from None
-    if not {"col", "notes", "cards"} <= tables:
-        raise UsageError(f"{path}: error: not an Anki collection (an SQLite database without Anki's tables)")
-    return int(modified)
 
 
 @contextmanager

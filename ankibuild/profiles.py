@@ -1,4 +1,5 @@
-"""Find the user's collection the way Anki finds its profiles, on Linux, macOS and Windows."""
+"""Find the user's collection the way Anki finds its profiles, on Linux, macOS and Windows, and make
+sure it is one (without loading Anki's backend, which a push with nothing to do never needs)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 
 from .diagnostics import UsageError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def anki_base(environ: dict[str, str] | None = None, platform: str = sys.platform) -> Path:
@@ -57,3 +60,33 @@ def collection_path(collection: Path | None, profile: str | None, base: Path | N
         listed = ", ".join(found) or "none"
         raise UsageError(f"error: no Anki profile '{profile}' in {base} (profiles: {listed})")
     return base / profile / "collection.anki2"
+
+
+def check_collection(path: Path) -> int:
+    """Refuse, before Anki's backend touches it, anything that is not a closed Anki collection:
+    the backend would turn any SQLite file into a collection, and create one where none is.
+    Returns the collection's modification time, which Anki moves with every change."""
+    if not path.is_file():
+        raise UsageError(f"{path}: error: no collection here; give the collection.anki2 file of an Anki profile")
+    with path.open("rb") as stream:
+        if stream.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise UsageError(f"{path}: error: not an Anki collection (not an SQLite database)")
+    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    absent = [side for side in side_files if not side.exists()]
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
+            modified = db.execute("select mod from col").fetchone()[0] if {"col", "notes", "cards"} <= tables else 0
+        finally:
+            db.close()
+            for side in absent:  # a read-only look at a WAL database leaves them behind: leave no trace
+                side.unlink(missing_ok=True)
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err):
+            raise UsageError(f"{path}: error: the collection is open in Anki (or another program); "
+                             "close Anki, or switch profiles in it, and run again") from None
+        raise UsageError(f"{path}: error: cannot read the collection ({err})") from None
+    if not {"col", "notes", "cards"} <= tables:
+        raise UsageError(f"{path}: error: not an Anki collection (an SQLite database without Anki's tables)")
+    return int(modified)

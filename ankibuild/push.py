@@ -16,18 +16,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from .build import BuildOptions, DeckResult, build
-from .collection import apply, backup, check_collection, check_note_type, note_type_outdated, opened, snapshot
-from .config import DeckSpec
 from .diagnostics import Reporter, UsageError
 from .files import write_atomic
-from .lock import load_lock
-from .merge import CollectionNote, Pair, Plan, Prefer, plan
-from .notetype import NOTE_TYPE
-from .profiles import collection_path
-from .sync import FullSync, sync
+from .profiles import check_collection, collection_path
+
+if TYPE_CHECKING:  # the rest loads only when a push has something to do (see PushMemo)
+    from .config import DeckSpec
+    from .merge import CollectionNote, Pair, Plan, Prefer
+    from .options import BuildOptions, DeckResult
+    from .sync import FullSync
 
 T = TypeVar("T")
 LISTED = 12  # notes named per category before "and N more"
@@ -50,13 +49,19 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
     """Build, then merge into the collection; exit code 1 when a conflict is left unsettled."""
     path = collection_path(target.collection, target.profile)
     modified = check_collection(path)  # refuse before building, not after
+    memo = PushMemo(options.cache_dir / "push-state.json", path)
+    recorded = Reporter(strict=reporter.strict)  # the unchanged build's diagnostics, shown if it is used
+    if not (target.dry_run or target.sync) and memo.unchanged(_unchanged_build(specs, options, recorded, target),
+                                                              modified):
+        recorded.print()
+        print(f"push to {path}\n  everything is up to date\nthe collection is up to date: nothing written")
+        return 0
     retired, before, results = _build(specs, options, reporter)
     if results is None:
         return 1
-    memo = PushMemo(options.cache_dir / "push-state.json", path, _fingerprint(results, retired, before, target))
-    if not (target.dry_run or target.sync) and memo.unchanged(modified):
-        print(f"push to {path}\n  everything is up to date\nthe collection is up to date: nothing written")
-        return 0
+    from .collection import apply, backup, check_note_type, opened
+    from .sync import sync
+
     with opened(path, copy=target.dry_run) as col:
         check_note_type(col, path)
         if target.sync and not target.dry_run:  # first take in what the phone changed, to merge it
@@ -77,50 +82,59 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
             print("the collection is up to date: nothing written")
         if target.sync and work.changes_collection:
             print(f"synced ({sync(col, target.endpoint, target.full_sync)})")
-    if not target.dry_run and work.settled:
-        memo.record(check_collection(path))  # nothing left to report: the next push may skip Anki
+    if not target.dry_run and work.settled:  # nothing left to report: the next push may skip Anki
+        memo.record(_build_key(specs, options, reporter, target), check_collection(path))
     return 1 if work.conflicts else 0
 
 
 @dataclass(frozen=True)
 class PushMemo:
-    """What the last push left behind, so that a push with nothing to do need not even load Anki's
-    backend: the build it pushed and the collection's modification time right after, which Anki
-    moves with every change (a review, an edit, a sync). Local to this machine, in the cache."""
+    """What the last push left behind, so that a push with nothing to do need neither build nor
+    load Anki's backend: the key of the build it pushed (a hash of every input, see unchanged.py)
+    and the collection's modification time right after, which Anki moves with every change (a
+    review, an edit, a sync). Local to this machine, in the cache."""
 
     file: Path
     collection: Path
-    build: str
 
-    def unchanged(self, modified: int) -> bool:
+    def unchanged(self, build: str | None, modified: int) -> bool:
         try:
             state = json.loads(self.file.read_text(encoding="utf-8")).get(str(self.collection.resolve()))
         except (OSError, ValueError, AttributeError):
             return False
-        return state == {"build": self.build, "modified": modified}
+        return build is not None and state == {"build": build, "modified": modified}
 
-    def record(self, modified: int) -> None:
+    def record(self, build: str, modified: int) -> None:
         try:
             states = json.loads(self.file.read_text(encoding="utf-8"))
             states = states if isinstance(states, dict) else {}
         except (OSError, ValueError):
             states = {}
-        states[str(self.collection.resolve())] = {"build": self.build, "modified": modified}
+        states[str(self.collection.resolve())] = {"build": build, "modified": modified}
         try:
             write_atomic(self.file, json.dumps(states, indent=1, sort_keys=True).encode())
         except OSError:
-            pass  # only a shortcut: the next push reads the collection instead
+            pass  # only a shortcut: the next push builds and reads the collection instead
 
 
-def _fingerprint(results: list[DeckResult], retired: dict[str, str], decks: tuple[str, ...], target: Target) -> str:
-    """Everything a push plans from, on the build's side."""
-    digest = hashlib.sha256(json.dumps([NOTE_TYPE.design, sorted(retired), sorted(decks), target.prefer,
-                                        target.delete_retired]).encode())
-    for result in results:
-        for note in result.packed:
-            digest.update(json.dumps([note.guid, note.deck, note.fields, note.tags]).encode())
-        digest.update(json.dumps([sorted(result.media_files), sorted(result.descriptions.items())]).encode())
-    return digest.hexdigest()
+def _build_key(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> str:
+    """Everything a push plans from on the build's side: the build's inputs and the push's options."""
+    from .cache import NoteCache
+    from .unchanged import inputs_key
+
+    cache = NoteCache.for_project(options.cache_dir, options.root, writable=False)
+    return hashlib.sha256(json.dumps([inputs_key(specs, options, reporter.strict, cache), target.prefer,
+                                      target.delete_retired]).encode()).hexdigest()
+
+
+def _unchanged_build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> str | None:
+    """The build's key when a build now would change nothing (inputs, image lookups and outputs as
+    recorded: its diagnostics are then reported); None otherwise."""
+    from .unchanged import replay
+
+    if replay(specs, options, reporter) is None:
+        return None
+    return _build_key(specs, options, reporter, target)
 
 
 def _refused_by_anki(path: Path, outcome: str, step: Callable[[], T]) -> T:
@@ -140,6 +154,8 @@ def status(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, tar
     retired, before, results = _build(specs, options, reporter)
     if results is None:
         return 1
+    from .collection import opened
+
     with opened(path, copy=True) as col:
         work = _plan(col, results, retired, (*before, *(spec.name for spec in specs)), None)
     print(f"status of {path}")
@@ -152,6 +168,9 @@ def _build(specs: list[DeckSpec], options: BuildOptions,
     """The notes that left the sources (retired ones the lock lists, and this build's decks' notes
     that are no longer built), the decks built before (read before the build rewrites the lock),
     and the build's results."""
+    from .build import build
+    from .lock import load_lock
+
     old = load_lock(options.lock_path, Reporter())
     results = build(specs, options, reporter)
     reporter.print()
@@ -167,6 +186,9 @@ def _build(specs: list[DeckSpec], options: BuildOptions,
 def _plan(col, results: list[DeckResult], retired: dict[str, str], decks: tuple[str, ...], prefer: Prefer) -> Plan:
     """Plan against the collection; `decks`: the decks we build and built before (a renamed deck's
     cards follow their notes into its new name)."""
+    from .collection import note_type_outdated, snapshot
+    from .merge import plan
+
     built = [note for result in results for note in result.packed]
     guids = {note.guid for note in built}
     work = plan(built, snapshot(col, guids), {g: k for g, k in retired.items() if g not in guids},
@@ -235,6 +257,8 @@ def _gone(note: CollectionNote, key: str) -> str:
 
 def _diff(pair: Pair, indent: int) -> list[str]:
     """Anki's version against the Markdown version, field by field, as text."""
+    from .notetype import NOTE_TYPE
+
     shipped = dict(zip(NOTE_TYPE.fields, pair.built.fields))
     lines = []
     for name in ("Question", "Answer", "Context", "Extra"):
