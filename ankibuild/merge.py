@@ -149,8 +149,9 @@ def _merge(note: PackedNote, existing: CollectionNote, managed: tuple[str, ...],
         return  # nothing of a conflicting note is touched
     owned = set(base.tags) if base is not None else set(note.tags)
     tags = tuple(sorted((set(existing.tags) - owned - {RETIRED_TAG}) | set(note.tags)))
-    if fields is not None or tags != tuple(sorted(existing.tags)):
-        result.writes.append(Write(existing, fields, tags if tags != tuple(sorted(existing.tags)) else None))
+    retagged = tags != tuple(sorted(existing.tags))
+    if fields is not None or retagged:
+        result.writes.append(Write(existing, fields, tags if retagged else None))
     if RETIRED_TAG in existing.tags:
         result.unretire.append(pair)
     away = tuple(card for card in existing.cards

@@ -30,7 +30,6 @@ if TYPE_CHECKING:  # the rest loads only when a push has something to do (see Pu
 
 T = TypeVar("T")
 LISTED = 12  # notes named per category before "and N more"
-NEW = ("new", "not in Anki yet")  # listed by deck, every deck
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
         recorded.print()
         print(f"push to {path}\n  everything is up to date\nthe collection is up to date: nothing written")
         return 0
-    retired, before, results = _build(specs, options, reporter)
+    retired, decks, results = _build(specs, options, reporter)
     if results is None:
         return 1
     from .collection import apply, backup, check_note_type, opened
@@ -66,7 +65,7 @@ def push(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, targe
         check_note_type(col, path)
         if target.sync and not target.dry_run:  # first take in what the phone changed, to merge it
             print(f"synced before the push ({sync(col, target.endpoint, target.full_sync)})")
-        work = _plan(col, results, retired, (*before, *(spec.name for spec in specs)), target.prefer)
+        work = _plan(col, results, retired, decks, target.prefer)
         print(f"{'plan for' if target.dry_run else 'push to'} {path}")
         print("\n".join(describe(work)))
         if target.dry_run:
@@ -151,13 +150,13 @@ def _refused_by_anki(path: Path, outcome: str, step: Callable[[], T]) -> T:
 def status(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, target: Target) -> int:
     """What differs between the sources and the collection, read-only."""
     path = collection_path(target.collection, target.profile)
-    retired, before, results = _build(specs, options, reporter)
+    retired, decks, results = _build(specs, options, reporter)
     if results is None:
         return 1
     from .collection import opened
 
     with opened(path, copy=True) as col:
-        work = _plan(col, results, retired, (*before, *(spec.name for spec in specs)), None)
+        work = _plan(col, results, retired, decks, None)
     print(f"status of {path}")
     print("\n".join(describe(work, status=True)))
     return 0
@@ -166,8 +165,8 @@ def status(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, tar
 def _build(specs: list[DeckSpec], options: BuildOptions,
            reporter: Reporter) -> tuple[dict[str, str], tuple[str, ...], list[DeckResult] | None]:
     """The notes that left the sources (retired ones the lock lists, and this build's decks' notes
-    that are no longer built), the decks built before (read before the build rewrites the lock),
-    and the build's results."""
+    that are no longer built), the decks we build and built before (read before the build rewrites
+    the lock: a renamed deck's cards follow their notes into its new name), and the build's results."""
     from .build import build
     from .lock import load_lock
 
@@ -180,19 +179,17 @@ def _build(specs: list[DeckSpec], options: BuildOptions,
     retired = dict(old.retired)
     for spec in specs:
         retired.update({note.guid: key for key, note in old.decks.get(spec.name, {}).items()})
-    return retired, tuple(old.decks), results
+    return retired, tuple(sorted({*old.decks, *(spec.name for spec in specs)})), results
 
 
 def _plan(col, results: list[DeckResult], retired: dict[str, str], decks: tuple[str, ...], prefer: Prefer) -> Plan:
-    """Plan against the collection; `decks`: the decks we build and built before (a renamed deck's
-    cards follow their notes into its new name)."""
+    """Plan against the collection, whose cards follow their notes between `decks`."""
     from .collection import note_type_outdated, snapshot
     from .merge import plan
 
     built = [note for result in results for note in result.packed]
     guids = {note.guid for note in built}
-    work = plan(built, snapshot(col, guids), {g: k for g, k in retired.items() if g not in guids},
-                tuple(sorted(set(decks))), prefer)
+    work = plan(built, snapshot(col, guids), {g: k for g, k in retired.items() if g not in guids}, decks, prefer)
     work.note_type = note_type_outdated(col)
     return work
 
@@ -205,31 +202,31 @@ def describe(work: Plan, status: bool = False) -> list[str]:
         new_by_deck[note.deck] = new_by_deck.get(note.deck, 0) + 1
     sections = [
         ("not in Anki yet" if status else "new", len(work.new),
-         [f"{count:4} in {deck}" for deck, count in sorted(new_by_deck.items())]),
+         [f"{count:4} in {deck}" for deck, count in sorted(new_by_deck.items())], True),
         ("Markdown edits not in Anki yet" if status else "updated", len(work.updated),
-         [_built(pair) for pair in work.updated]),
+         [_built(pair) for pair in work.updated], False),
         ("moved to another deck", len(work.moved),
-         [f"{_name(m.built.key)}  ({m.built.source}): {m.cards[0].deck} -> {m.built.deck}" for m in work.moved]),
-        ("overwritten Anki edits (--prefer markdown)", len(work.overridden), [_built(p) for p in work.overridden]),
+         [f"{_name(m.built.key)}  ({m.built.source}): {m.cards[0].deck} -> {m.built.deck}" for m in work.moved], False),
+        ("overwritten Anki edits (--prefer markdown)", len(work.overridden), [_built(p) for p in work.overridden], False),
         ("edits made in Anki (carry them back to the source)" if status else
          "edits made in Anki, kept (carry them back to the source)", len(work.kept),
-         [line for pair in work.kept for line in [_built(pair), *_diff(pair, indent=8)]]),
+         [line for pair in work.kept for line in [_built(pair), *_diff(pair)]], True),
         ("conflicts: edited in both, nothing overwritten (--prefer markdown|anki settles them)", len(work.conflicts),
-         [line for pair in work.conflicts for line in [_built(pair), *_diff(pair, indent=8)]]),
+         [line for pair in work.conflicts for line in [_built(pair), *_diff(pair)]], True),
         ("retired (left the sources)" if status else "retired: suspended and tagged ankibuild::retired",
-         len(work.retire), [_gone(note, key) for note, key in work.retire]),
+         len(work.retire), [_gone(note, key) for note, key in work.retire], False),
         ("retired earlier, still in the collection", len(work.still_retired),
-         [_gone(note, "") for note in work.still_retired]),
-        ("back in the sources: unsuspended", len(work.unretire), [_built(pair) for pair in work.unretire]),
+         [_gone(note, "") for note in work.still_retired], False),
+        ("back in the sources: unsuspended", len(work.unretire), [_built(pair) for pair in work.unretire], False),
         ("in our decks but not from these sources (left alone)", len(work.unknown),
-         [_gone(note, "") for note in work.unknown]),
-        ("skipped: note type changed in Anki", len(work.foreign), [_built(pair) for pair in work.foreign]),
+         [_gone(note, "") for note in work.unknown], False),
+        ("skipped: note type changed in Anki", len(work.foreign), [_built(pair) for pair in work.foreign], False),
     ]
-    for title, count, details in sections:
+    for title, count, details, complete in sections:  # complete: every line shown, however many
         if not count:
             continue
         lines.append(f"  {count:5}  {title}")
-        shown = details if title.startswith(("conflicts", "edits made")) or title in NEW else details[:LISTED]
+        shown = details if complete else details[:LISTED]
         lines.extend(f"         {line}" for line in shown)
         if len(details) > len(shown):
             lines.append(f"         ... and {len(details) - len(shown)} more")
@@ -255,7 +252,7 @@ def _gone(note: CollectionNote, key: str) -> str:
     return f"{_name(key) if key else question}  ({where or 'no source'}, nid:{note.id})"
 
 
-def _diff(pair: Pair, indent: int) -> list[str]:
+def _diff(pair: Pair) -> list[str]:
     """Anki's version against the Markdown version, field by field, as text."""
     from .notetype import NOTE_TYPE
 
@@ -264,7 +261,7 @@ def _diff(pair: Pair, indent: int) -> list[str]:
     for name in ("Question", "Answer", "Context", "Extra"):
         anki, ours = _text(pair.existing.fields.get(name, "")), _text(shipped.get(name, ""))
         if anki != ours:
-            lines.extend(" " * (indent - 8) + line.rstrip("\n") for line in difflib.unified_diff(
+            lines.extend(line.rstrip("\n") for line in difflib.unified_diff(
                 anki.splitlines(), ours.splitlines(), f"{name} in Anki", f"{name} in Markdown", lineterm="", n=1))
     return lines
 
