@@ -8,6 +8,7 @@ a newer one. Matching is done with hash maps, in time linear in the number of no
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -182,11 +183,23 @@ def carried(previous: LockedNote, draft: Draft, now: int) -> Identity:
     return Identity(previous.guid, previous.note_id, mtime)
 
 
+BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def guid_for(*values: object) -> str:
+    """genanki's GUID of some values (the first 64 bits of a SHA-256, in Anki's base 91), computed
+    here: importing genanki costs more than a one-note rebuild may."""
+    number = int.from_bytes(hashlib.sha256("__".join(map(str, values)).encode()).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, len(BASE91))
+        digits.append(BASE91[digit])
+    return "".join(reversed(digits))
+
+
 def _fresh_guid(deck: str, key: str, used: set[str], taken: dict[str, str | None]) -> str:
     """genanki's GUID of (deck, key); salted if another note carries or carried that GUID (a retired
     note of this very key is the same card coming back, and gets its history back)."""
-    from genanki import guid_for  # genanki is slow to import; a rebuild with no new note never needs it
-
     guid = guid_for(deck, key)
     salt = 1
     while guid in used or (guid in taken and taken[guid] != key):

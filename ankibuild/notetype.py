@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import genanki
 
 # Spare3 holds the merge base that `push` reads (see stamp.py); Spare1 and Spare2 stay free.
 FIELDS = ("Question", "Answer", "Context", "Source", "Extra", "Spare1", "Spare2", "Spare3")
@@ -98,15 +94,3 @@ def _token_rules(defs: str) -> str:
     """Keep only per-token colour rules; backgrounds and line numbers come from BASE_CSS."""
     return "".join(line + "\n" for line in defs.splitlines()
                    if line.startswith(("pre.highlight .", ".nightMode pre.highlight .")))
-
-
-def genanki_model(note_type: NoteType) -> genanki.Model:
-    import genanki
-
-    return genanki.Model(
-        note_type.id,
-        note_type.name,
-        fields=[{"name": name} for name in note_type.fields],
-        templates=[{"name": "Card 1", "qfmt": FRONT, "afmt": BACK}],
-        css=css(),
-    )

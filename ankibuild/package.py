@@ -1,9 +1,9 @@
 """Write an .apkg whose bytes depend only on its contents.
 
 genanki stamps every note and card with the build time, numbers ids from the clock, packs media in
-`set` order and dates zip entries with the wall clock, so two genanki builds always differ. We use
-genanki for the collection schema, the deck and the note type, and write each note with its own
-id and mtime from the lock; the zip gets fixed entry dates and media in sorted order.
+`set` order and dates zip entries with the wall clock, so two genanki builds always differ. We write
+genanki's rows ourselves (anki2.py), each note with its own id and mtime from the lock; the zip gets
+fixed entry dates and media in sorted order.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .notetype import NoteType, genanki_model
+from .notetype import NoteType
 
 if TYPE_CHECKING:
     import zipfile
@@ -52,36 +52,16 @@ def package_bytes(notes: list[PackedNote], descriptions: dict[str, str], media: 
     otherwise hold its database several times over."""
     import io
     import json
-    import sqlite3
     import tempfile
-    import warnings
     import zipfile
 
-    import genanki  # slow to import: a rebuild that packs nothing never does
+    from .anki2 import write_collection
 
-    model = genanki_model(note_type)
-    decks = [genanki.Deck(deck_id(name), name, description) for name, description in sorted(descriptions.items())]
-    for deck in decks:
-        deck.add_model(model)
+    decks = {name: (deck_id(name), description) for name, description in sorted(descriptions.items())}
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="ankibuild-") as folder:
         path = Path(folder) / "collection.anki2"
-        connection = sqlite3.connect(path)
-        connection.execute("PRAGMA journal_mode = OFF")  # a throwaway file: no journal, no syncs
-        connection.execute("PRAGMA synchronous = OFF")
-        cursor = connection.cursor()
-        genanki.Package(decks).write_to_db(cursor, note_type_mtime, iter(()))
-        with warnings.catch_warnings():
-            # Fields are sanitized HTML (nh3 escapes all text); genanki's tag pattern misreads valid tags
-            # with a hyphen (MathML's <annotation-xml>) or a line break after the name.
-            warnings.filterwarnings("ignore", message="Field contained the following invalid HTML tags",
-                                    module="genanki")
-            for note in notes:
-                genanki_note = genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags),
-                                            guid=note.guid)
-                genanki_note.write_to_db(cursor, note.mtime, deck_id(note.deck), iter((note.note_id, note.note_id)))
-        connection.commit()
-        connection.close()
+        write_collection(path, notes, decks, note_type, note_type_mtime)
         with path.open("r+b") as collection:  # the header as an in-memory database has it: no counts
             for offset, value in ((CHANGE_COUNTER_OFFSET, 0), (VERSION_VALID_FOR_OFFSET, 0),
                                   (SQLITE_WRITER_VERSION_OFFSET, 3_040_000)):

@@ -23,7 +23,7 @@ from .media import Lookup, MediaStore
 from .options import BuildOptions, DeckResult
 
 ENGINE = tuple(sorted(path.name for path in Path(__file__).parent.glob("*.py")))
-LIBRARIES = ("markdown_it", "pygments", "nh3", "genanki", "numpy", "matplotlib")
+LIBRARIES = ("markdown_it", "pygments", "nh3", "numpy", "matplotlib")
 
 
 def replayable(options: BuildOptions) -> bool:

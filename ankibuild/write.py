@@ -86,7 +86,7 @@ def _inputs(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType) -> str:
                       f"{n.heading}\t{n.text}\n".encode())
     for name, path in deck.media_files.items():  # names hash the content
         digest.update(f"{name} {path}\n".encode())
-    code = code_digest(("package.py", "notetype.py", "manifest.py", "jsontext.py"), ("genanki",))
+    code = code_digest(("package.py", "anki2.py", "notetype.py", "manifest.py", "jsontext.py"), ())
     digest.update("\n\n".join([repr(sorted(deck.descriptions.items())), repr(note_type), repr(NOTE_TYPE),
                                 repr(spec.practice), code]).encode())
     return digest.hexdigest()

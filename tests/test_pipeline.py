@@ -30,7 +30,7 @@ def test_a_build_imports_only_what_it_needs(project):
     (project.root / "boxes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     args = ("build", "notes.md", "--offline", "--cache-dir", "cache")
     cold = imported_by(project.root, *args)
-    assert cold == {**dict.fromkeys(MODULES, False), "markdown_it": True, "genanki": True}
+    assert cold == {**dict.fromkeys(MODULES, False), "markdown_it": True}
     # nothing changed: nothing rendered, nothing packed
     assert imported_by(project.root, *args) == dict.fromkeys(MODULES, False)
     project.write("notes.md", NOTES + "\n## Softmax\n```python\nexp(z) / sum(exp(z))\n```\n")
