@@ -8,8 +8,10 @@ templates may change freely: they update in place when their mtime is newer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 # Spare3 holds the merge base that `push` reads (see stamp.py); Spare1 and Spare2 stay free.
 FIELDS = ("Question", "Answer", "Context", "Source", "Extra", "Spare1", "Spare2", "Spare3")
@@ -81,16 +83,9 @@ a { color: #0a58ca; }
 """
 
 
+@functools.cache
 def css() -> str:
-    """Card CSS: base styles plus Pygments palettes for code in light and night mode."""
-    from pygments.formatters import HtmlFormatter
-
-    light = HtmlFormatter(style="friendly").get_style_defs("pre.highlight")
-    night = HtmlFormatter(style="monokai").get_style_defs(".nightMode pre.highlight")
-    return BASE_CSS + _token_rules(light) + _token_rules(night)
-
-
-def _token_rules(defs: str) -> str:
-    """Keep only per-token colour rules; backgrounds and line numbers come from BASE_CSS."""
-    return "".join(line + "\n" for line in defs.splitlines()
-                   if line.startswith(("pre.highlight .", ".nightMode pre.highlight .")))
+    """Card CSS: base styles plus the colours of Pygments' token classes for code, light (friendly)
+    and night (monokai). Those come from highlight.css, which tests/test_notetype.py checks against
+    the installed Pygments: asking Pygments at every build imported its formatters and styles."""
+    return BASE_CSS + (Path(__file__).parent / "highlight.css").read_text(encoding="utf-8")

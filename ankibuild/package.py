@@ -11,14 +11,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .notetype import NoteType
 
-if TYPE_CHECKING:
-    import zipfile
-
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COMPRESSED = {"png", "jpg", "gif", "webp", "avif"}  # media stored as they are: deflating them gains nothing
 CHANGE_COUNTER_OFFSET = 24  # header field counting the transactions, and the copy of it that
 VERSION_VALID_FOR_OFFSET = 92  # says the header's page count is current
@@ -50,15 +45,13 @@ def package_bytes(notes: list[PackedNote], descriptions: dict[str, str], media: 
     """The .apkg file: decks (by name, with descriptions), notes, and media files by packed name.
     The collection is written to a temporary file, not memory: a deck of 50,000 notes would
     otherwise hold its database several times over."""
-    import io
     import json
     import tempfile
-    import zipfile
 
     from .anki2 import write_collection
+    from .ziparchive import zip_bytes
 
     decks = {name: (deck_id(name), description) for name, description in sorted(descriptions.items())}
-    buffer = io.BytesIO()
     with tempfile.TemporaryDirectory(prefix="ankibuild-") as folder:
         path = Path(folder) / "collection.anki2"
         write_collection(path, notes, decks, note_type, note_type_mtime)
@@ -68,27 +61,7 @@ def package_bytes(notes: list[PackedNote], descriptions: dict[str, str], media: 
                 collection.seek(offset)
                 collection.write(value.to_bytes(4, "big"))
         names = sorted(media)
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            _write_entry(archive, "collection.anki2", path)
-            _write_entry(archive, "media", json.dumps({str(i): name for i, name in enumerate(names)}).encode())
-            for index, name in enumerate(names):
-                _write_entry(archive, str(index), media[name], compress=name.rpartition(".")[2] not in COMPRESSED)
-    return buffer.getvalue()
-
-
-def _write_entry(archive: zipfile.ZipFile, name: str, data: bytes | Path, compress: bool = True) -> None:
-    """One zip entry with fixed metadata; a file is copied in pieces, never read whole."""
-    import shutil
-    import zipfile
-
-    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    info.create_system = 3
-    info.external_attr = 0o644 << 16
-    if isinstance(data, bytes):
-        archive.writestr(info, data)
-        return
-    info.file_size = data.stat().st_size
-    with data.open("rb") as source, archive.open(info, "w", force_zip64=info.file_size > 2**31) as target:
-        shutil.copyfileobj(source, target, 2**20)
-
+        return zip_bytes([("collection.anki2", path, True),
+                          ("media", json.dumps({str(i): name for i, name in enumerate(names)}).encode(), True),
+                          *((str(index), media[name], name.rpartition(".")[2] not in COMPRESSED)
+                            for index, name in enumerate(names))])

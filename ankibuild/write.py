@@ -15,7 +15,7 @@ from . import __version__
 from .cache import NoteCache, code_digest
 from .changelog import changes_since_release
 from .config import DeckSpec
-from .files import file_sha256
+from .files import WriteError, file_sha256
 from .identity import Identity
 from .lock import LockedNoteType
 from .manifest import Manifest, shipped_manifest
@@ -70,10 +70,14 @@ def deck_files(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType, cach
         cache.use(key)
         return {}
     from .package import package_bytes
+    from .ziparchive import ZipLimitError
 
-    outputs = {deck.apkg_path: package_bytes(list(deck.packed), deck.descriptions, deck.media_files, NOTE_TYPE,
-                                             note_type.mtime),
-               deck.manifest_path: deck.manifest.to_json()}
+    try:
+        packed = package_bytes(list(deck.packed), deck.descriptions, deck.media_files, NOTE_TYPE, note_type.mtime)
+    except ZipLimitError as err:
+        raise WriteError(f"{deck.apkg_path}: error: the deck would be over 4 GiB ({err}), more than Anki and "
+                         "AnkiWeb take; nothing was written. Split it into several decks or shrink its images") from None
+    outputs = {deck.apkg_path: packed, deck.manifest_path: deck.manifest.to_json()}
     cache.put(key, [hashlib.sha256(outputs[path]).hexdigest() for path in (deck.apkg_path, deck.manifest_path)])
     return outputs
 
@@ -86,7 +90,7 @@ def _inputs(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType) -> str:
                       f"{n.heading}\t{n.text}\n".encode())
     for name, path in deck.media_files.items():  # names hash the content
         digest.update(f"{name} {path}\n".encode())
-    code = code_digest(("package.py", "anki2.py", "notetype.py", "manifest.py", "jsontext.py"), ())
+    code = code_digest(("package.py", "anki2.py", "ziparchive.py", "notetype.py", "manifest.py", "jsontext.py"), ())
     digest.update("\n\n".join([repr(sorted(deck.descriptions.items())), repr(note_type), repr(NOTE_TYPE),
                                 repr(spec.practice), code]).encode())
     return digest.hexdigest()

@@ -7,6 +7,7 @@ text repeats the note type's key once per deck, and the last one wins, as in any
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 import genanki
 import pytest
 
+from ankibuild import ziparchive
 from ankibuild.anki2 import write_collection
 from ankibuild.identity import guid_for
 from ankibuild.notetype import BACK, FRONT, NOTE_TYPE, css
@@ -100,3 +102,43 @@ def test_the_package_holds_the_collection_and_the_media_in_name_order(tmp_path):
     assert len(tables(tmp_path / "collection.anki2")["notes"]) == 4
     assert package_bytes(notes(), DECKS, {"b.svg": tmp_path / "b.svg", "a.png": tmp_path / "a.png"}, NOTE_TYPE,
                          5) == data
+
+
+def zipfile_bytes(entries: list[tuple[str, bytes | Path, bool]]) -> bytes:
+    """The same archive written by the standard library, entry dates fixed as ours are."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, deflate in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.create_system, info.external_attr = (
+                zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED, 3, 0o644 << 16)
+            archive.writestr(info, data if isinstance(data, bytes) else data.read_bytes())
+    return buffer.getvalue()
+
+
+def test_the_zip_is_byte_for_byte_the_standard_librarys(tmp_path, monkeypatch):
+    monkeypatch.setattr(ziparchive, "CHUNK", 1000)  # files read in many pieces
+    rng = random.Random(3)
+    entries = []
+    for index in range(40):
+        size = rng.choice([0, 1, 999, 1000, 1001, 5000, 70_000])
+        data = bytes(rng.choice(b"ab\0\xff") for _ in range(size)) if index % 3 else rng.randbytes(size)
+        if index % 2:
+            (tmp_path / str(index)).write_bytes(data)
+        entries.append((f"{index}{rng.choice(['.anki2', '', '.png', 'é.svg'])}", tmp_path / str(index)
+                        if index % 2 else data, bool(index % 4)))
+    assert ziparchive.zip_bytes(entries) == zipfile_bytes(entries)
+    with zipfile.ZipFile(io.BytesIO(ziparchive.zip_bytes(entries))) as archive:
+        assert archive.testzip() is None
+
+
+def test_a_deck_past_what_a_zip_holds_is_refused_and_nothing_is_written(project, monkeypatch):
+    project.write("notes.md", "# Deck\n\n## IoU\nOverlap over union.\n")
+    project.build("notes.md")
+    before = {path: path.read_bytes() for path in project.root.rglob("*") if path.is_file()}
+    project.write("notes.md", "# Deck\n\n## IoU\nIntersection over union.\n")
+    monkeypatch.setattr(ziparchive, "LIMIT", 1000)  # what 4 GiB would do, scaled down
+    run = project.run("build", "notes.md", "--deck", "Notes", "--offline")
+    assert run.code == 2 and "error: the deck would be over 4 GiB" in run.err and "Traceback" not in run.err
+    assert {path: path.read_bytes() for path in before if path.name != "notes.md"} == {
+        path: data for path, data in before.items() if path.name != "notes.md"}
