@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from pathlib import Path
 
 from .changes import DeckChanges, FamilyChange, compare, count
-from .config import slugify
-from .dist import previous_release
 from .manifest import Manifest, ManifestNote
 
 SHOWN_ADDED = 3  # headings of added notes named in the deck description
@@ -27,13 +24,6 @@ class Item:
     line: str
     source: str = ""  # `path:line`
     diff: tuple[str, ...] = ()  # `- old words`, `+ new words` lines
-
-
-def changes_since_release(out: Path, manifest: Manifest) -> str:
-    """The deck description's summary of the changes since the release before `manifest.version`;
-    empty when there is none. Depends only on committed files, so a tag rebuilds it byte for byte."""
-    previous = previous_release(out, slugify(manifest.deck), manifest.version)
-    return summary(compare(previous, manifest)) if previous else ""
 
 
 def summary(changes: DeckChanges) -> str:

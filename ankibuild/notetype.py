@@ -8,7 +8,6 @@ templates may change freely: they update in place when their mtime is newer.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +82,6 @@ a { color: #0a58ca; }
 """
 
 
-@functools.cache
 def css() -> str:
     """Card CSS: base styles plus the colours of Pygments' token classes for code, light (friendly)
     and night (monokai). Those come from highlight.css, which tests/test_notetype.py checks against

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import __version__
 from .cache import NoteCache, code_digest
-from .changelog import changes_since_release
-from .config import DeckSpec
+from .config import DeckSpec, slugify
+from .dist import previous_release
 from .files import WriteError, file_sha256
 from .identity import Identity
 from .lock import LockedNoteType
@@ -47,6 +47,19 @@ def deck_output(spec: DeckSpec, notes: list[RenderedNote], identities: list[Iden
     base = (options.out_dir / spec.version if options.release else options.out_dir) / f"{spec.slug}-{spec.version}"
     return DeckOutput(base.with_name(base.name + ".apkg"), base.with_name(base.name + ".manifest.json"),
                       packed, media, descriptions(spec, notes, len(media), changes), manifest)
+
+
+def changes_since_release(out: Path, manifest: Manifest) -> str:
+    """The deck description's summary of the changes since the release before `manifest.version`;
+    empty when there is none. Depends only on committed files, so a tag rebuilds it byte for byte.
+    The changelog's code loads only when there is such a release."""
+    previous = previous_release(out, slugify(manifest.deck), manifest.version)
+    if previous is None:
+        return ""
+    from .changelog import summary
+    from .changes import compare
+
+    return summary(compare(previous, manifest))
 
 
 def descriptions(spec: DeckSpec, notes: list[RenderedNote], media: int, changes: str) -> dict[str, str]:

@@ -112,7 +112,8 @@ def zipfile_bytes(entries: list[tuple[str, bytes | Path, bool]]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type, info.create_system, info.external_attr = (
                 zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED, 3, 0o644 << 16)
-            archive.writestr(info, data if isinstance(data, bytes) else data.read_bytes())
+            archive.writestr(info, data if isinstance(data, bytes) else data.read_bytes(),
+                             compresslevel=ziparchive.LEVEL)
     return buffer.getvalue()
 
 
