@@ -34,8 +34,11 @@ def _write(data: Any, sort_keys: bool, depth: int, out: Callable[[str], object])
         inner = "\n" + " " * (depth + 1)
         separator = "{" + inner
         for key, value in sorted(data.items()) if sort_keys else data.items():
-            out(separator + _SCALAR.encode(str(key)) + ": ")
-            _write(value, sort_keys, depth + 1, out)
+            if isinstance(value, (dict, list, tuple)):
+                out(separator + _SCALAR.encode(str(key)) + ": ")
+                _write(value, sort_keys, depth + 1, out)
+            else:  # most values: one piece, no call
+                out(separator + _SCALAR.encode(str(key)) + ": " + _SCALAR.encode(value))
             separator = "," + inner
         out("\n" + " " * depth + "}")
     elif isinstance(data, (list, tuple)):
@@ -45,8 +48,11 @@ def _write(data: Any, sort_keys: bool, depth: int, out: Callable[[str], object])
         inner = "\n" + " " * (depth + 1)
         separator = "[" + inner
         for value in data:
-            out(separator)
-            _write(value, sort_keys, depth + 1, out)
+            if isinstance(value, (dict, list, tuple)):
+                out(separator)
+                _write(value, sort_keys, depth + 1, out)
+            else:
+                out(separator + _SCALAR.encode(value))
             separator = "," + inner
         out("\n" + " " * depth + "]")
     else:
