@@ -79,7 +79,7 @@ def deck_files(spec: DeckSpec, deck: DeckOutput, note_type: LockedNoteType, cach
     these inputs gave (same notes, media, note type and packing code)."""
     key = cache.key(["deck", str(deck.apkg_path), spec.version, _inputs(spec, deck, note_type)])
     written = cache.get_many([key]).get(key)
-    if written == [file_sha256(deck.apkg_path), file_sha256(deck.manifest_path)]:
+    if written is not None and written == [file_sha256(deck.apkg_path), file_sha256(deck.manifest_path)]:
         cache.use(key)
         return {}
     from .package import package_bytes
