@@ -115,3 +115,22 @@ def test_progress_shows_on_a_terminal_only(project, capsys):
     project.write("notes.md", "".join(f"## Card {n}\nText {n}.\n" for n in range(300)))
     run = project.run("build", "notes.md", "--offline")  # stderr is not a terminal here
     assert run.code == 0 and run.err == ""
+
+
+def test_a_rebuild_through_the_cache_writes_what_a_cold_build_writes(project, monkeypatch):
+    """One edit, rebuilt incrementally (cached notes, the other files kept) and from nothing (no
+    cache, the same lock): the same .apkg, manifest and lock, byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    (project.root / "boxes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    project.write("notes.md", NOTES + "\n## Softmax\n```python\nexp(z) / sum(exp(z))\n```\n")
+    args = ("build", "notes.md", "--offline", "--cache-dir", "cache")
+    assert project.run(*args).code == 0
+    lock = (project.root / "notes.lock.json").read_bytes()
+    project.write("notes.md", NOTES.replace("easy examples", "easy ones") + "\n## Softmax\nExponentiate.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000100")
+    assert "2 changed" in project.run(*args).out
+    outputs = sorted(path for path in project.root.rglob("*") if path.suffix in (".apkg", ".json"))
+    incremental = {path: path.read_bytes() for path in outputs}
+    (project.root / "notes.lock.json").write_bytes(lock)
+    assert project.run(*args[:-2], "--cache-dir", "fresh-cache").code == 0
+    assert {path: path.read_bytes() for path in outputs} == incremental
