@@ -1,7 +1,9 @@
 """`serve`: the preview over HTTP on 127.0.0.1, rebuilt when the project changes, with live reload.
 
 The server answers only with the files of the current site (a path is looked up, never joined onto
-a folder), so nothing outside the preview can be reached, `..` or not. Each rebuild is announced on
+a folder), so nothing outside the preview can be reached, `..` or not; and only to requests addressed
+to 127.0.0.1:PORT or localhost:PORT (a 403 otherwise), so a web page whose name an attacker points at
+127.0.0.1 (DNS rebinding) cannot read it either. Each rebuild is announced on
 `_preview/events` (server-sent events); the open page then fetches the new page and swaps in the
 notes that changed, so it keeps its place, switches and filters.
 """
@@ -59,10 +61,19 @@ def site_path(request_path: str) -> str | None:
     return "/".join(parts) or "index.html"
 
 
+def allowed_hosts(port: int) -> set[str]:
+    """The Host headers of requests meant for this server: its own address or localhost, with its port
+    (which a browser leaves out for port 80 only)."""
+    names = {"127.0.0.1", "localhost"}
+    return {f"{name}:{port}" for name in names} | (names if port == 80 else set())
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if (self.headers.get("Host") or "").lower() not in allowed_hosts(self.server.server_address[1]):
+            return self.send_error(403, "Not addressed to this preview: open it as http://127.0.0.1:PORT/")
         name = site_path(self.path)
         if name == EVENTS:
             return self._events()

@@ -207,3 +207,23 @@ def test_a_formula_mathjax_cannot_typeset_is_shown_on_its_card(project, chromium
     assert len(tab.shown()) == 2 and tab.page.inner_text("#pv-flagged-count") == "2"
     assert tab.problems == []
     tab.page.close()
+
+
+def test_requests_for_another_host_name_get_403(served):
+    """DNS rebinding: a web page whose name now points at 127.0.0.1 sends its own name as Host."""
+    _, port = served
+    answers = {}
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"attacker.example:{port}",
+                 "127.0.0.1", f"127.0.0.1:{port + 1}", f"127.0.0.1.attacker.example:{port}", ""):
+        for path in ("/", "/_preview/events"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.putrequest("GET", path, skip_host=True)
+            if host:
+                connection.putheader("Host", host)
+            connection.endheaders()
+            response = connection.getresponse()
+            answers[host, path] = response.status
+            connection.close()
+    assert answers == {(host, path): 200 if host.lower() in (f"127.0.0.1:{port}", f"localhost:{port}") else 403
+                       for host, path in answers}
+    assert answers[f"localhost:{port}", "/"] == 200 and answers[f"attacker.example:{port}", "/"] == 403
