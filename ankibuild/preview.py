@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -49,20 +50,66 @@ class PreviewDeck:
     media: dict[str, Path]  # packed name -> file
 
 
-def render_site(decks: list[PreviewDeck], notices: list[str], live: bool = False) -> Site:
-    """The whole site: index.html, its scripts and styles, MathJax, and every deck's media.
-    `notices` (diagnostics that belong to no card) head the page; `live` makes it follow `serve`."""
+@dataclass(frozen=True)
+class NoteHtml:
+    """One note's element on the page; `digest` changes with anything it shows."""
+
+    id: str
+    digest: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """index.html in the pieces live reload swaps one by one: the sidebar, what heads the notes (their
+    count, the diagnostics that belong to no card), and each note."""
+
+    title: str
+    side: str
+    head: str
+    notes: tuple[NoteHtml, ...]
+    live: bool
+
+    def html(self) -> str:
+        return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{self.title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="_preview/preview.css">
+<style id="card-css">
+{scope_css(css())}</style>
+<script defer src="_preview/preview.js"></script>
+<script defer src="_mathjax/tex-chtml-full.js"></script>
+</head>
+<body class="pv"{' data-live="1"' if self.live else ""}>
+{self.side}
+<main class="pv-main">
+{self.head}
+{"".join(note.html for note in self.notes)}</main>
+</body>
+</html>
+"""
+
+
+def site_files(decks: list[PreviewDeck], page: Page) -> Site:
+    """The whole site: index.html (`page`), its scripts and styles, MathJax, and every deck's media."""
     site: Site = {MARKER: b""}
     for deck in decks:
         site.update(deck.media)
     site.update({f"_mathjax/{name}": path for name, path in mathjax_files().items()})
     assets = resources.files("ankibuild") / "preview_assets"
     site.update({f"_preview/{name}": (assets / name).read_bytes() for name in ASSETS})
-    site["index.html"] = page(decks, notices, live).encode()
+    site["index.html"] = page.html().encode()
     return site
 
 
-def page(decks: list[PreviewDeck], notices: list[str], live: bool) -> str:
+def page(decks: list[PreviewDeck], notices: list[str], live: bool,
+         note_html: Callable[[PreviewNote], NoteHtml] | None = None) -> Page:
+    """The page of the decks. `notices` (diagnostics that belong to no card) head it; `live` makes it
+    follow `serve`; `note_html` makes each note's element (`serve` passes one that remembers)."""
     notes = [note for deck in decks for note in deck.notes]
     tags = Counter(tag for note in notes for tag in _tag_paths(note.note.tags)
                    if tag != "practice" and not tag.startswith("practice::"))  # practice families have their own filter
@@ -74,21 +121,7 @@ def page(decks: list[PreviewDeck], notices: list[str], live: bool) -> str:
     family_options = "".join(f'<option value="{html.escape(name)}">{html.escape(title)} ({families[(name, title)]})'
                              "</option>" for name, title in sorted(families))
     problems = "".join(f'<li><code class="pv-where">{html.escape(notice)}</code></li>' for notice in notices)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Preview: {html.escape(", ".join(deck.name for deck in decks))}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="_preview/preview.css">
-<style id="card-css">
-{scope_css(css())}</style>
-<script defer src="_preview/preview.js"></script>
-<script defer src="_mathjax/tex-chtml-full.js"></script>
-</head>
-<body class="pv"{' data-live="1"' if live else ""}>
-<aside class="pv-side">
+    side = f"""<aside class="pv-side">
 <div class="pv-switches">
 <label><input type="checkbox" id="pv-night"> Night</label>
 <label><input type="checkbox" id="pv-phone" checked> Phone width</label>
@@ -101,15 +134,11 @@ def page(decks: list[PreviewDeck], notices: list[str], live: bool) -> str:
 <label>Practice <select id="pv-family"><option value="">any</option>{family_options}</select></label>
 </div>
 <nav class="pv-decks">{_deck_tree(Counter(note.note.deck for note in notes))}</nav>
-</aside>
-<main class="pv-main">
-<p class="pv-status" id="pv-status">{len(notes)} notes</p>
-{f'<ul class="pv-problems">{problems}</ul>' if problems else ""}
-{"".join(_note(note) for note in notes)}
-</main>
-</body>
-</html>
-"""
+</aside>"""
+    head = f'<p class="pv-status" id="pv-status">{len(notes)} notes</p>\n' + (
+        f'<ul class="pv-problems">{problems}</ul>' if problems else "")
+    return Page(html.escape(", ".join(deck.name for deck in decks)), side, head,
+                tuple(map(note_html or note_element, notes)), live)
 
 
 def card_faces(note: PackedNote) -> tuple[str, str]:
@@ -119,7 +148,8 @@ def card_faces(note: PackedNote) -> tuple[str, str]:
     return front, fill(BACK, fields, front_side=front)
 
 
-def _note(item: PreviewNote) -> str:
+def note_element(item: PreviewNote) -> NoteHtml:
+    """The note's element: a header (deck, source, new/changed, its diagnostics), then its card's faces."""
     note = item.note
     front, back = card_faces(note)
     family = _family(note)
@@ -139,8 +169,9 @@ def _note(item: PreviewNote) -> str:
 </div>
 """
     digest = hashlib.sha256((attributes + body).encode()).hexdigest()[:16]  # live reload keeps unchanged notes
-    return f'<article class="pv-note" id="note-{html.escape(note.guid)}" data-hash="{digest}"{attributes}>\n{body}</article>\n'
-
+    element = f'note-{note.guid}'
+    return NoteHtml(element, digest,
+                    f'<article class="pv-note" id="{html.escape(element)}" data-hash="{digest}"{attributes}>\n{body}</article>\n')
 
 
 def _family(note: PackedNote) -> tuple[str, str] | None:

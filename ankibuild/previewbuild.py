@@ -15,36 +15,42 @@ from .build import BuildOptions, DeckResult, build
 from .config import DeckSpec
 from .diagnostics import Diagnostic, Reporter, UsageError
 from .lock import Lock, load_lock
-from .preview import PreviewDeck, PreviewNote, Site, render_site
+from .preview import Page, PreviewDeck, PreviewNote, Site, page, site_files
 
 
-def preview_site(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path,
-                 live: bool = False) -> Site:
+def preview_site(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path) -> Site:
     """Build every deck for the preview, then render the site. Figures are drawn and caches kept; no deck,
     manifest or lock is written."""
+    return site_files(*preview_page(specs, options, reporter, cwd))
+
+
+def preview_page(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path,
+                 live: bool = False) -> tuple[list[PreviewDeck], Page]:
     lock = load_lock(options.lock_path, Reporter())  # the build reports a damaged lock itself
     results = build(specs, replace(options, write=True, outputs=False), reporter)
     decks, loose = preview_decks(results, lock, reporter.items, options.root, cwd)
-    return render_site(decks, [str(diagnostic) for diagnostic in loose], live=live)
+    return decks, page(decks, [str(diagnostic) for diagnostic in loose], live=live)
 
 
-def live_site(plan: Callable[[], tuple[list[DeckSpec], BuildOptions]], strict: bool, cwd: Path) -> Callable[[], Site]:
+def live_site(plan: Callable[[], tuple[list[DeckSpec], BuildOptions]], strict: bool,
+              cwd: Path) -> Callable[[set[Path] | None], tuple[Site, Page]]:
     """What `serve` calls on every change: plan again (decks.toml may have changed), build, render.
     A bad decks.toml does not stop the server: the page shows the message until it is fixed."""
 
-    def rebuild() -> Site:
+    def rebuild(changed: set[Path] | None) -> tuple[Site, Page]:
         started, reporter = time.perf_counter(), Reporter(strict=strict)
         try:
             specs, options = plan()
-            site = preview_site(specs, options, reporter, cwd, live=True)
+            decks, shown = preview_page(specs, options, reporter, cwd, live=True)
         except UsageError as err:
             print(err, file=sys.stderr)
-            return render_site([], [str(err)], live=True)
+            shown = page([], [str(err)], live=True)
+            return site_files([], shown), shown
         reporter.print()
         warnings = len(reporter.items) - len(reporter.errors)
         print(f"built the preview in {time.perf_counter() - started:.2f} s: {len(reporter.errors)} error(s), "
               f"{warnings} warning(s)", file=sys.stderr)
-        return site
+        return site_files(decks, shown), shown
 
     return rebuild
 

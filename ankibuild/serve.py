@@ -4,24 +4,29 @@ The server answers only with the files of the current site (a path is looked up,
 a folder), so nothing outside the preview can be reached, `..` or not; and only to requests addressed
 to 127.0.0.1:PORT or localhost:PORT (a 403 otherwise), so a web page whose name an attacker points at
 127.0.0.1 (DNS rebinding) cannot read it either. Each rebuild is announced on
-`_preview/events` (server-sent events); the open page then fetches the new page and swaps in the
-notes that changed, so it keeps its place, switches and filters.
+`_preview/events` (server-sent events); the open page then asks `_preview/page.json` for the list of
+notes (id and digest of each) and the sidebar, and `_preview/notes.json` for the notes it does not have
+as they are now: an edit moves one note's HTML, not the 3 MB page, and the page keeps its place,
+switches and filters.
 """
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .diagnostics import UsageError
-from .preview import Site
+from .preview import Page, Site
 
 EVENTS = "_preview/events"
+PAGE = "_preview/page.json"  # the page's pieces but the notes' HTML: which notes, in which order, with their digests
+NOTES = "_preview/notes.json"  # ?generation=G&notes=3,7-9: those notes of page G (409 when the page is newer)
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream, to notice a closed page
 TYPES = {".js": "text/javascript", ".woff": "font/woff", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
@@ -31,16 +36,16 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, site: Site) -> None:
+    def __init__(self, port: int, site: Site, page: Page) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
-        self.site = site
+        self.site, self.page = site, page
         self.generation = 0
         self.stopping = False
         self.changed = threading.Condition()
 
-    def publish(self, site: Site) -> None:
+    def publish(self, site: Site, page: Page) -> None:
         with self.changed:
-            self.site, self.generation = site, self.generation + 1
+            self.site, self.page, self.generation = site, page, self.generation + 1
             self.changed.notify_all()
 
     def stop(self) -> None:
@@ -61,6 +66,17 @@ def site_path(request_path: str) -> str | None:
     return "/".join(parts) or "index.html"
 
 
+def _numbers(ranges: str, count: int) -> list[int] | None:
+    """The note numbers `3,7-9` names, or None when one is not below `count` (or the text is not ranges)."""
+    numbers = []
+    for part in filter(None, ranges.split(",")):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or not (last or first).isdigit() or int(last or first) >= count:
+            return None
+        numbers.extend(range(int(first), int(last or first) + 1))
+    return numbers
+
+
 def allowed_hosts(port: int) -> set[str]:
     """The Host headers of requests meant for this server: its own address or localhost, with its port
     (which a browser leaves out for port 80 only)."""
@@ -77,13 +93,28 @@ class _Handler(BaseHTTPRequestHandler):
         name = site_path(self.path)
         if name == EVENTS:
             return self._events()
-        content = self.server.site.get(name) if name is not None else None
+        with self.server.changed:
+            site, page, generation = self.server.site, self.server.page, self.server.generation
+        if name == PAGE:
+            return self._send(name, json.dumps({"generation": generation, "title": page.title, "side": page.side,
+                                                "head": page.head,
+                                                "notes": [[note.id, note.digest] for note in page.notes]}).encode())
+        if name == NOTES:
+            query = parse_qs(urlsplit(self.path).query)
+            wanted = _numbers(query.get("notes", [""])[0], len(page.notes))
+            if query.get("generation") != [str(generation)] or wanted is None:
+                return self.send_error(409, "The page changed since: ask _preview/page.json again")
+            return self._send(name, json.dumps([page.notes[index].html for index in wanted]).encode())
+        content = site.get(name) if name is not None else None
         if content is None:
             return self.send_error(404, "Not in the preview")
         try:
             data = content.read_bytes() if isinstance(content, Path) else content
         except OSError:  # a media file deleted since the build: the next rebuild drops it
             return self.send_error(404, "Not in the preview")
+        self._send(name, data)
+
+    def _send(self, name: str, data: bytes) -> None:
         suffix = Path(name).suffix.lower()
         self.send_response(200)
         self.send_header("Content-Type", TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream")
@@ -117,22 +148,26 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: the terminal shows the build's diagnostics, not every request."""
 
 
-def watch_and_rebuild(server: PreviewServer, rebuild: Callable[[], Site], root: Path, ignore: Iterable[Path],
+Rebuild = Callable[[set[Path] | None], tuple[Site, Page]]  # the paths changed since the last call (None: unknown)
+
+
+def watch_and_rebuild(server: PreviewServer, rebuild: Rebuild, root: Path, ignore: Iterable[Path],
                       stop: threading.Event | None = None) -> None:
     """Rebuild and publish whenever a file under `root` changes (editor swap files, caches, `.git`,
     virtual environments and the `ignore` folders excepted), until `stop` is set."""
     from watchfiles import DefaultFilter, watch
 
     ignored = DefaultFilter(ignore_paths=[str(folder.resolve()) for folder in ignore])
-    for _ in watch(root.resolve(), watch_filter=ignored, debounce=50, step=20, stop_event=stop, rust_timeout=500):
-        server.publish(rebuild())
+    for changes in watch(root.resolve(), watch_filter=ignored, debounce=50, step=20, stop_event=stop,
+                         rust_timeout=500):
+        server.publish(*rebuild({Path(path) for _, path in changes}))
 
 
-def serve(rebuild: Callable[[], Site], root: Path, port: int, ignore: Iterable[Path]) -> None:
+def serve(rebuild: Rebuild, root: Path, port: int, ignore: Iterable[Path]) -> None:
     """Build, serve on 127.0.0.1:`port`, rebuild on every change; until Ctrl-C."""
-    site = rebuild()
+    site, page = rebuild(None)
     try:
-        server = PreviewServer(port, site)
+        server = PreviewServer(port, site, page)
     except OSError as err:
         raise UsageError(f"error: cannot serve on 127.0.0.1:{port} ({err.strerror}); choose another --port") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -82,16 +82,16 @@ function flagFormulaErrors(note) {
   applyFilters();
 }
 
-function applyTheme() {
+function applyTheme(root = document) {
   document.body.classList.toggle('pv-dark', state.night);
   document.body.classList.toggle('pv-phone', state.phone);
-  const cards = document.querySelectorAll('.pv-screen > .card');
-  for (const card of cards) {
+  for (const card of root.querySelectorAll('.pv-screen > .card')) {
     card.classList.toggle('nightMode', state.night);  // Anki puts both on the card's own element
     card.classList.toggle('night_mode', state.night);
   }
-  if (cards.length) {  // a screen wider than the card shows the card's background around it, as Anki's window does
-    document.body.style.setProperty('--pv-card-background', getComputedStyle(cards[0]).backgroundColor);
+  const card = document.querySelector('.pv-screen > .card');
+  if (card) {  // a screen wider than the card shows the card's background around it, as Anki's window does
+    document.body.style.setProperty('--pv-card-background', getComputedStyle(card).backgroundColor);
   }
 }
 
@@ -140,29 +140,36 @@ function bind() {
   };
 }
 
-// Live reload: the server announces each rebuild; fetch the new page and replace what differs.
+// Live reload: the server announces each rebuild; ask which notes the page has now (ids and digests),
+// fetch those this page lacks as they are now, and put everything in place, moving only what moved.
 async function reload() {
-  const response = await fetch('index.html', {cache: 'no-store'});
-  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const fresh = await (await fetch('_preview/page.json', {cache: 'no-store'})).json();
   const old = new Map(Array.from(document.querySelectorAll('.pv-note'), (note) => [note.id, note]));
-  const main = document.querySelector('.pv-main');
-  const added = [];
-  const notes = Array.from(fresh.querySelectorAll('.pv-note'), (note) => {
-    const kept = old.get(note.id);
-    if (kept && kept.dataset.hash === note.dataset.hash) return kept;
-    added.push(note);
-    return document.adoptNode(note);
+  const wanted = [];
+  fresh.notes.forEach(([id, digest], index) => {
+    if (!old.has(id) || old.get(id).dataset.hash !== digest) wanted.push(index);
   });
+  const added = [];
+  if (wanted.length) {
+    const query = ranges(wanted).length < 30000 ? ranges(wanted) : `0-${fresh.notes.length - 1}`;
+    const response = await fetch(`_preview/notes.json?generation=${fresh.generation}&notes=${query}`, {cache: 'no-store'});
+    if (response.status === 409) return reload();  // rebuilt again in between
+    added.push(...parse((await response.json()).join('')).children);
+  }
+  const made = new Map(added.map((note) => [note.id, note]));
+  const notes = fresh.notes.map(([id]) => made.get(id) || old.get(id));
   const kept = new Set(notes);
   const gone = Array.from(old.values()).filter((note) => !kept.has(note));
   if (window.MathJax.typesetClear) MathJax.typesetClear(gone);  // MathJax forgets their formulas
   gone.forEach((note) => note.remove());
-  for (const node of Array.from(main.children)) {
-    if (!node.matches('.pv-note')) node.remove();  // the status line and the page's own diagnostics
+  const main = document.querySelector('.pv-main');
+  if (fresh.head !== shown.head) {  // the status line and the diagnostics that belong to no card
+    for (const node of Array.from(main.children)) {
+      if (!node.matches('.pv-note')) node.remove();
+    }
+    main.prepend(parse(fresh.head));
   }
-  const head = Array.from(fresh.querySelector('.pv-main').children).filter((node) => !node.matches('.pv-note'));
-  main.prepend(...head.map((node) => document.adoptNode(node)));
-  let next = main.querySelector('.pv-note');  // put the notes in order, moving only what moved
+  let next = main.querySelector('.pv-note');
   for (const note of notes) {
     if (note === next) {
       next = next.nextElementSibling;
@@ -170,14 +177,18 @@ async function reload() {
       main.insertBefore(note, next);
     }
   }
-  const values = Object.fromEntries(['pv-search', 'pv-changed', 'pv-flagged', 'pv-tag', 'pv-family'].map(
-    (id) => [id, $(id).type === 'checkbox' ? $(id).checked : $(id).value]));
-  document.querySelector('.pv-side').replaceWith(document.adoptNode(fresh.querySelector('.pv-side')));
-  for (const [id, value] of Object.entries(values)) {
-    $(id)[$(id).type === 'checkbox' ? 'checked' : 'value'] = value;
+  if (fresh.side !== shown.side) {
+    const values = Object.fromEntries(['pv-search', 'pv-changed', 'pv-flagged', 'pv-tag', 'pv-family'].map(
+      (id) => [id, $(id).type === 'checkbox' ? $(id).checked : $(id).value]));
+    document.querySelector('.pv-side').replaceWith(parse(fresh.side));
+    for (const [id, value] of Object.entries(values)) {
+      $(id)[$(id).type === 'checkbox' ? 'checked' : 'value'] = value;
+    }
+    bind();
   }
-  bind();
-  applyTheme();
+  Object.assign(shown, fresh);
+  document.title = parse(fresh.title).textContent;
+  added.forEach(applyTheme);
   applyFilters();
   if (added.length === 1 && old.size) {  // one card edited: bring it into view, wherever the page was
     const rect = added[0].getBoundingClientRect();
@@ -186,14 +197,36 @@ async function reload() {
   if (added.length && window.MathJax.typesetPromise) typeset(added);
 }
 
-function follow() {
-  let last = null;
+const shown = {head: null, side: null};  // the pieces of the page as the server last sent them
+
+function parse(html) {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  return template.content;
+}
+
+function ranges(numbers) {  // [3, 7, 8, 9] -> '3,7-9'
+  const parts = [];
+  for (let first = 0, last = 0; first < numbers.length; first = last + 1) {
+    for (last = first; numbers[last + 1] === numbers[last] + 1;) last += 1;
+    parts.push(first === last ? `${numbers[first]}` : `${numbers[first]}-${numbers[last]}`);
+  }
+  return parts.join(',');
+}
+
+function follow() {  // one reload at a time; a rebuild announced meanwhile makes one more
+  let running = false;
+  let again = false;
   const events = new EventSource('_preview/events');
-  events.onmessage = (event) => {
-    if (event.data !== last) {
-      last = event.data;
-      reload().catch((error) => console.error(error));
+  events.onmessage = async () => {
+    again = true;
+    if (running) return;
+    running = true;
+    while (again) {
+      again = false;
+      await reload().catch((error) => console.error(error));
     }
+    running = false;
   };
 }
 
