@@ -12,9 +12,10 @@ errors are the decks, manifests and lock written, all at once and atomically.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import NoteCache
-from .collect import collect_cards
+from .collect import collect_cards, file_cards
 from .config import DeckSpec
 from .diagnostics import Reporter
 from .files import journal_for, recover, replace_all
@@ -27,26 +28,33 @@ from .options import BuildOptions, DeckResult
 from .unchanged import inputs_key, record, replayable
 from .write import deck_files, deck_output
 
+if TYPE_CHECKING:
+    from .memory import BuildMemory
+
 __all__ = ["BuildOptions", "DeckResult", "build"]
 
 
-def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter) -> list[DeckResult]:
-    """Compile every deck; write decks, manifests and lock only if no deck has an error."""
+def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter,
+          memory: BuildMemory | None = None) -> list[DeckResult]:
+    """Compile every deck; write decks, manifests and lock only if no deck has an error. `memory`
+    (serve's) keeps what this build read and made for the next one."""
     if options.write and options.outputs:
         recover(journal_for(options.lock_path))  # an earlier build killed mid-commit: all old or all new
-    cache = NoteCache.for_project(options.cache_dir, options.root, writable=options.write)
+    cache = memory.cache(options) if memory else NoteCache.for_project(options.cache_dir, options.root, options.write)
     record_key = inputs_key(specs, options, reporter.strict, cache) if replayable(options) else None  # before reading
     lock = load_lock(options.lock_path, reporter)
     note_type = _note_type_entry(lock.note_type, options.now, options.lock_path, reporter)
     renderer = Renderer(cache, (options.root,), _media_dir(options.root),
                         _Downloads(options.cache_dir / "remote", options.offline), options.progress)
+    if memory is not None:
+        renderer.known, renderer.seen = memory.known, memory.renders
     problems = make_problems(specs, options, cache, reporter)
     notes: dict[str, list[RenderedNote]] = {}
     warnings: dict[str, int] = {}
     for spec in specs:
         mark = len(reporter.items)
-        notes[spec.name] = render_cards(collect_cards(spec, options.root, options.cwd, reporter), spec.tags,
-                                        renderer) + render_problems(
+        cards = collect_cards(spec, options.root, options.cwd, reporter, memory.file_cards if memory else file_cards)
+        notes[spec.name] = render_cards(cards, spec.tags, renderer) + render_problems(
             spec.name, spec.tags, problems.decks.get(spec.name, []), problems.drawn, renderer,
             options.cwd, options.root, reporter)
         for note in notes[spec.name]:

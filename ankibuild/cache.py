@@ -36,8 +36,7 @@ class NoteCache:
 
     @classmethod
     def for_project(cls, cache_dir: Path, root: Path, writable: bool) -> NoteCache:
-        digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return cls(cache_dir / "notes" / f"{digest}.sqlite3", writable)
+        return cls(project_cache(cache_dir, root), writable)
 
     def key(self, parts: Any) -> str:
         return hashlib.sha256((self.salt + json.dumps(parts, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
@@ -85,6 +84,11 @@ class NoteCache:
         except sqlite3.Error:
             pass  # a cache that cannot be written costs the next build time, nothing else
         self.new = {}
+
+
+def project_cache(cache_dir: Path, root: Path) -> Path:
+    """The cache file of the project at `root`."""
+    return cache_dir / "notes" / f"{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]}.sqlite3"
 
 
 def _connect(path: Path) -> sqlite3.Connection:

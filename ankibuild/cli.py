@@ -224,14 +224,14 @@ def _diff(old: str, new: str) -> int:
 def _preview(parsed: argparse.Namespace, reporter: Reporter) -> int:
     """`preview --out DIR` writes the page once; `serve` serves it and follows every change."""
     from .preview import write_site
-    from .previewbuild import live_site, preview_site
+    from .previewbuild import LiveSite, preview_site
 
     cwd = Path.cwd()
     if parsed.command == "serve":
         _, options = _plan(parsed)  # a bad command line stops here, before anything is served
         from .serve import serve  # here: a build loads no server (nor any network) code
 
-        serve(live_site(lambda: _plan(parsed), parsed.strict, cwd), options.root, parsed.port,
+        serve(LiveSite(lambda: _plan(parsed), parsed.strict, cwd), options.root, parsed.port,
               ignore=[options.out_dir, options.cache_dir])
         return 0
     if parsed.out is None:

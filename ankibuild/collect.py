@@ -5,11 +5,12 @@ Duplicate keys are errors naming both places; nothing here renders anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import DeckSpec
-from .diagnostics import Reporter, display_path
+from .diagnostics import Diagnostic, Reporter, display_path
 from .outline import LINK_DEFINITION, SourceCard, split_cards
 
 
@@ -26,8 +27,26 @@ class Card:
     references: dict[str, dict]  # `[label]: url` definitions of the whole file
 
 
-def collect_cards(spec: DeckSpec, root: Path, cwd: Path, reporter: Reporter) -> list[Card]:
-    """The cards of every source file of the deck, in order."""
+@dataclass(frozen=True)
+class FileCards:
+    """What one file's text holds: its cards as written, its link definitions, what splitting it reported."""
+
+    cards: tuple[SourceCard, ...]
+    references: dict[str, dict]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def file_cards(text: str, display: str) -> FileCards:
+    """The cards of one file's text (a pure function of it and of the name diagnostics give the file)."""
+    reporter = Reporter()
+    cards = split_cards(text, display, reporter)
+    return FileCards(tuple(cards), link_definitions(text), tuple(reporter.items))
+
+
+def collect_cards(spec: DeckSpec, root: Path, cwd: Path, reporter: Reporter,
+                  split: Callable[[str, str], FileCards] = file_cards) -> list[Card]:
+    """The cards of every source file of the deck, in order (`split` reads each file's text: `serve`
+    passes one that remembers)."""
     cards: list[Card] = []
     first_seen: dict[str, SourceCard] = {}
     for path in spec.sources:
@@ -35,8 +54,11 @@ def collect_cards(spec: DeckSpec, root: Path, cwd: Path, reporter: Reporter) -> 
         text = read_text(path, display, reporter)
         if text is None:
             continue
-        references, file = link_definitions(text), display_path(path, root)
-        for card in split_cards(text, display, reporter):
+        found, file = split(text, display), display_path(path, root)
+        for diagnostic in found.diagnostics:
+            reporter.report(diagnostic)
+        references = found.references
+        for card in found.cards:
             key = f"#{card.explicit_id}" if card.explicit_id else " › ".join(card.heading_path)
             if key in first_seen:
                 other = first_seen[key]

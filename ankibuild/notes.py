@@ -9,7 +9,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from .cache import NoteCache
 from .collect import Card
@@ -69,6 +69,8 @@ class Renderer:
     remote: RemoteCache | None
     progress: bool = False
     lookups: list[Lookup] = field(default_factory=list)  # every image lookup of the build, for its record
+    known: Mapping[str, Rendered] = field(default_factory=dict)  # renders whose images are known unchanged (serve)
+    seen: dict[str, Rendered] | None = None  # when a dict: every render of this build, by key, for the next's `known`
 
     @classmethod
     def uncached(cls, root: Path) -> Renderer:
@@ -82,18 +84,20 @@ class Renderer:
                    label: str) -> list[Rendered]:
         """Each job (cache key parts, render function) rendered, or replayed from the cache."""
         keys = [self.cache.key(parts) for parts, _ in jobs]
-        stored = self.cache.get_many(keys)
+        stored = self.cache.get_many([key for key in keys if key not in self.known])
         results: list[Rendered] = []
-        missing = sum(1 for key in keys if key not in stored)
+        missing = sum(1 for key in keys if key not in stored and key not in self.known)
         with Progress(label, missing, self.progress) as bar:
             for key, (_, render) in zip(keys, jobs):
-                rendered = self._replay(stored[key]) if key in stored else None
+                rendered = self.known.get(key) or (self._replay(stored[key]) if key in stored else None)
                 if rendered is None:
                     rendered = self._render(render)
                     self.cache.put(key, _entry(rendered))
                     bar.advance()
                 else:
                     self.cache.use(key)
+                if self.seen is not None:
+                    self.seen[key] = rendered
                 results.append(rendered)
                 self.lookups.extend(rendered.lookups)
         return results

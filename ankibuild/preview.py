@@ -11,6 +11,7 @@ package (MathJax 3.2.2), copied into the site, so formulas typeset with no inter
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -223,6 +224,7 @@ def scope_css(text: str) -> str:
     return "".join(out)
 
 
+@functools.cache  # installed files: the same all along a `serve`
 def mathjax_files() -> dict[str, Path]:
     """MathJax's files that the page loads, by their path under MathJax's es5 folder."""
     try:

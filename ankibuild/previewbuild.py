@@ -15,7 +15,8 @@ from .build import BuildOptions, DeckResult, build
 from .config import DeckSpec
 from .diagnostics import Diagnostic, Reporter, UsageError
 from .lock import Lock, load_lock
-from .preview import Page, PreviewDeck, PreviewNote, Site, page, site_files
+from .memory import BuildMemory, Memo
+from .preview import NoteHtml, Page, PreviewDeck, PreviewNote, Site, note_element, page, site_files
 
 
 def preview_site(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path) -> Site:
@@ -24,35 +25,44 @@ def preview_site(specs: list[DeckSpec], options: BuildOptions, reporter: Reporte
     return site_files(*preview_page(specs, options, reporter, cwd))
 
 
-def preview_page(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path,
-                 live: bool = False) -> tuple[list[PreviewDeck], Page]:
+def preview_page(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path, live: bool = False,
+                 memory: BuildMemory | None = None,
+                 note_html: Callable[[PreviewNote], NoteHtml] | None = None) -> tuple[list[PreviewDeck], Page]:
     lock = load_lock(options.lock_path, Reporter())  # the build reports a damaged lock itself
-    results = build(specs, replace(options, write=True, outputs=False), reporter)
+    results = build(specs, replace(options, write=True, outputs=False), reporter, memory)
     decks, loose = preview_decks(results, lock, reporter.items, options.root, cwd)
-    return decks, page(decks, [str(diagnostic) for diagnostic in loose], live=live)
+    return decks, page(decks, [str(diagnostic) for diagnostic in loose], live, note_html)
 
 
-def live_site(plan: Callable[[], tuple[list[DeckSpec], BuildOptions]], strict: bool,
-              cwd: Path) -> Callable[[set[Path] | None], tuple[Site, Page]]:
-    """What `serve` calls on every change: plan again (decks.toml may have changed), build, render.
-    A bad decks.toml does not stop the server: the page shows the message until it is fixed."""
+class LiveSite:
+    """What `serve` calls on every change: plan again (decks.toml may have changed), build, render;
+    keeping what the builds and the page made for the next (ankibuild.memory). A bad decks.toml does
+    not stop the server: the page shows the message until it is fixed."""
 
-    def rebuild(changed: set[Path] | None) -> tuple[Site, Page]:
-        started, reporter = time.perf_counter(), Reporter(strict=strict)
+    def __init__(self, plan: Callable[[], tuple[list[DeckSpec], BuildOptions]], strict: bool, cwd: Path) -> None:
+        self.plan, self.strict, self.cwd = plan, strict, cwd
+        self.memory = BuildMemory()
+        self.elements = Memo(note_element)
+        self.unbuilt: set[Path] | None = None  # changed since the last build (None: anything may have)
+
+    def __call__(self, changed: set[Path] | None) -> tuple[Site, Page]:
+        started, reporter = time.perf_counter(), Reporter(strict=self.strict)
+        self.unbuilt = None if self.unbuilt is None or changed is None else self.unbuilt | changed
         try:
-            specs, options = plan()
-            decks, shown = preview_page(specs, options, reporter, cwd, live=True)
+            specs, options = self.plan()
+            self.memory.next_build(specs, options, self.unbuilt)
+            self.elements.next_build()
+            decks, shown = preview_page(specs, options, reporter, self.cwd, True, self.memory, self.elements)
         except UsageError as err:
             print(err, file=sys.stderr)
             shown = page([], [str(err)], live=True)
             return site_files([], shown), shown
+        self.unbuilt = set()
         reporter.print()
         warnings = len(reporter.items) - len(reporter.errors)
         print(f"built the preview in {time.perf_counter() - started:.2f} s: {len(reporter.errors)} error(s), "
               f"{warnings} warning(s)", file=sys.stderr)
         return site_files(decks, shown), shown
-
-    return rebuild
 
 
 def preview_decks(results: list[DeckResult], lock: Lock, diagnostics: list[Diagnostic], root: Path,
@@ -62,16 +72,17 @@ def preview_decks(results: list[DeckResult], lock: Lock, diagnostics: list[Diagn
     A diagnostic belongs to the card of its file whose heading is the last one at or above its line.
     Diagnostics name files as seen from `cwd`, cards as seen from the project `root`."""
     locked = {note.guid: note.fields_hash for notes in lock.decks.values() for note in notes.values()}
-    starts: dict[Path, list[tuple[int, str]]] = {}  # file -> (line, guid) of each card, in line order
+    by_file: dict[str, list[tuple[int, str]]] = {}  # file -> (line, guid) of each card
     for result in results:
         for note in result.packed:
             file, _, line = note.source.rpartition(":")
             if file and line.isdigit():
-                starts.setdefault((root / file).resolve(), []).append((int(line), note.guid))
+                by_file.setdefault(file, []).append((int(line), note.guid))
+    starts = {(root / file).resolve(): sorted(cards) for file, cards in by_file.items()}  # in line order
     owned: dict[str, list[Diagnostic]] = {}
     loose = []
     for diagnostic in diagnostics:
-        cards = sorted(starts.get((cwd / diagnostic.path).resolve(), []))
+        cards = starts.get((cwd / diagnostic.path).resolve(), [])
         index = bisect.bisect_right(cards, (diagnostic.line, "\uffff")) - 1
         if diagnostic.line and index >= 0:
             owned.setdefault(cards[index][1], []).append(diagnostic)
