@@ -56,7 +56,7 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter,
         cards = collect_cards(spec, options.root, options.cwd, reporter, memory.file_cards if memory else file_cards)
         notes[spec.name] = render_cards(cards, spec.tags, renderer) + render_problems(
             spec.name, spec.tags, problems.decks.get(spec.name, []), problems.drawn, renderer,
-            options.cwd, options.root, reporter)
+            options.cwd, options.root)
         for note in notes[spec.name]:
             for diagnostic in note.diagnostics:
                 reporter.report(diagnostic)
@@ -76,7 +76,8 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter,
         results.append(DeckResult(spec, deck.apkg_path, deck.manifest_path, len(notes[spec.name]),
                                   len(problems.decks.get(spec.name, [])), len(deck.media_files), warnings[spec.name],
                                   *_changes(previous, spec.name, identities[spec.name], kept),
-                                  deck.packed, deck.media_files, deck.descriptions))
+                                  deck.packed, deck.media_files, deck.descriptions,
+                                  {note.key: note.diagnostics for note in notes[spec.name] if note.diagnostics}))
     changed: dict[Path, bytes] = {}
     if options.write and options.outputs and not reporter.errors:
         if new_lock != lock or not options.lock_path.is_file():

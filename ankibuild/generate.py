@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import NoteCache, code_digest
 from .config import DeckSpec, PracticeSpec
-from .diagnostics import Reporter
+from .diagnostics import Diagnostic, Reporter
 from .options import BuildOptions
 
 FAMILY_CODE = ("practice.py", "problem.py", "figures.py", "drawing.py", "generate.py")
@@ -39,6 +39,7 @@ class Made:
     question: str
     solution: str
     figures: tuple[MadeFigure, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()  # what making it printed: on its card (a family that has any is not cached)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def _generate(missing: list[tuple[str, PracticeSpec, str]], decks: dict[str, lis
             family = load_family(directory, practice.generator, options.cwd, reporter, practice.time_limit)
             generated = (generate_all(family, practice.seed, practice.count, options.cwd, reporter, practice.time_limit)
                          if family else [])
-            runs.append((deck, key, generated, len(reporter.items) == mark))
+            runs.append((deck, key, generated, len(reporter.items) == mark and not any(item.diagnostics
+                                                                                   for item in generated)))
         planned = drawings([figure for *_, generated, _ in runs for item in generated for figure in item.problem.figures],
                            [item.time_limit for *_, generated, _ in runs for item in generated
                             for _ in item.problem.figures])
@@ -99,7 +101,7 @@ def _generate(missing: list[tuple[str, PracticeSpec, str]], decks: dict[str, lis
                 made.append(Made(item.family.name, item.family.title, item.family.path, item.seed, item.index,
                                  problem.question, problem.solution,
                                  tuple(MadeFigure(slot, next(keys).key, getattr(problem, f"{slot}_figure").alt)
-                                       for slot in slots)))
+                                       for slot in slots), item.diagnostics))
             decks[deck] += made
             if clean:
                 cache.put(key, [_entry(item) for item in made])

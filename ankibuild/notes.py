@@ -178,10 +178,10 @@ def digest(text: str) -> str:
 
 
 def render_problems(spec_name: str, tags: tuple[str, ...], problems: list[Made], drawn: dict[str, object],
-                    renderer: Renderer, cwd: Path, root: Path, reporter: Reporter) -> list[RenderedNote]:
+                    renderer: Renderer, cwd: Path, root: Path) -> list[RenderedNote]:
     """Problems with their figures (by drawing key) → notes, each in the subdeck
     `Deck::Practice::Title`, keyed by (generator, number) so that a problem keeps its GUID whatever
-    its content. A figure that failed to draw is reported once per fault, not once per problem."""
+    its content. A figure that failed to draw is one diagnostic per fault, on each problem it spoils."""
     failures: dict[DrawFailure, list[Made]] = {}
     files: dict[Path, tuple[str, str]] = {}
     for item in problems:
@@ -199,14 +199,17 @@ def render_problems(spec_name: str, tags: tuple[str, ...], problems: list[Made],
         label = f"{files[item.path][0]} (generator '{item.family}' problem {item.index + 1} (seed {item.seed}))"
         parts = ["problem", label, str(item.path), item.question, item.solution, shown]
         jobs.append((parts, _problem_renderer(item, label, shown)))
-    notes = [_problem_note(spec_name, tags, item, files[item.path][1], rendered)
-             for item, rendered in zip(problems, renderer.render_all(jobs, "rendering problems"))]
+    faults: dict[int, tuple[Diagnostic, ...]] = {}  # a problem's figure faults, by its index in `problems`
     for failure, items in failures.items():
         numbers = sorted({item.index + 1 for item in items})
         more = f" (and {len(numbers) - 1} more)" if len(numbers) > 1 else ""
-        reporter.error(failure.path, failure.line, f"generator '{items[0].family}' problem {numbers[0]}{more} "
-                                                   f"(seed {items[0].seed}): drawing a figure {failure.message}")
-    return notes
+        fault = Diagnostic(failure.path, failure.line, "error", f"generator '{items[0].family}' problem {numbers[0]}"
+                                                                f"{more} (seed {items[0].seed}): drawing a figure "
+                                                                f"{failure.message}")
+        for item in items:
+            faults[id(item)] = (*faults.get(id(item), ()), fault)
+    return [_problem_note(spec_name, tags, item, files[item.path][1], rendered, faults.get(id(item), ()))
+            for item, rendered in zip(problems, renderer.render_all(jobs, "rendering problems"))]
 
 
 def _problem_renderer(item: Made, label: str,
@@ -228,7 +231,8 @@ def _problem_renderer(item: Made, label: str,
     return render
 
 
-def _problem_note(spec_name: str, tags: tuple[str, ...], item: Made, file: str, rendered: Rendered) -> RenderedNote:
+def _problem_note(spec_name: str, tags: tuple[str, ...], item: Made, file: str, rendered: Rendered,
+                  faults: tuple[Diagnostic, ...]) -> RenderedNote:
     number = item.index + 1
     origin = f"{file} · seed {item.seed} · problem {number}"
     question, answer = rendered.html
@@ -238,4 +242,4 @@ def _problem_note(spec_name: str, tags: tuple[str, ...], item: Made, file: str, 
     all_tags = tuple(sorted({*tags, f"practice::{item.family}"}))
     return RenderedNote(key, ("Practice", item.title, str(number)), file, origin,
                         f"{spec_name}::Practice::{item.title}", _fields(values, all_tags), all_tags, digest(key),
-                        rendered.diagnostics, rendered.media)
+                        rendered.diagnostics + item.diagnostics + faults, rendered.media)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .config import DeckSpec
+    from .diagnostics import Diagnostic
     from .package import PackedNote
 
 
@@ -43,3 +44,4 @@ class DeckResult:
     packed: tuple[PackedNote, ...] = ()  # the notes as shipped, for writers other than the .apkg (push)
     media_files: dict[str, Path] = field(default_factory=dict)  # packed name -> file
     descriptions: dict[str, str] = field(default_factory=dict)  # deck or subdeck name -> description HTML
+    diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # note key -> what rendering it found

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from types import ModuleType
 
 
-from .diagnostics import Reporter, display_path
+from .diagnostics import Diagnostic, Reporter, display_path
 from .problem import Figure, Problem
 from .sandbox import Outcome, clip, run_fenced
 
@@ -55,6 +55,7 @@ class Generated:
     index: int
     problem: Problem
     time_limit: float  # seconds, for drawing its figures too
+    diagnostics: tuple[Diagnostic, ...] = ()  # what its runs printed: shown on its card
 
 
 MAX_REDRAWS = 50  # a problem that repeats an earlier one is drawn again, at most this many times
@@ -96,41 +97,53 @@ def generate_all(family: Family, seed: int, count: int, cwd: Path, reporter: Rep
     A problem whose question repeats an earlier one's is drawn again from its next stream, so no two
     problems of a deck's family are the same; problem i still depends only on (seed, family, i)
     and the problems before it, never on the count."""
-    display = display_path(family.path, cwd)
     problems: list[Generated] = []
     questions: set[str] = set()
     for index in range(count):
-        where = f"generator '{family.name}' problem {index + 1} (seed {seed})"
-        for redraw in range(MAX_REDRAWS + 1):
-            runs: list[Outcome] = []
-            for world in (0, 1):  # the second run only after a good first: one report, one time limit to wait
-                runs.append(run_fenced(family.module.generate, rng_for(seed, family.name, index, redraw),
-                                       limit=time_limit, world=world))
-                if not _fine(runs[-1], family.path, where, cwd, reporter, index + 1):
-                    return problems
-            first, second = (run.value for run in runs)
-            try:
-                _check_problem(first)
-                if _fingerprint(first) != _fingerprint(second):
-                    raise ValueError("is not deterministic: two runs with the same seed differ; take every random "
-                                     "choice from the rng argument, and no global state or time")
-            except ValueError as err:
-                reporter.error(display, 0, f"{where} {err}")
-                return problems
-            if first.question not in questions:
-                break
-        else:
-            reporter.error(display, 0, f"{where} repeats an earlier problem's question in {MAX_REDRAWS + 1} draws: "
-                                       f"the family has too few distinct problems for count = {count}; lower the count "
-                                       "or vary the problems more")
+        printed = Reporter()  # a warning on the problem's card; on no card if the problem fails
+        problem = _draw(family, seed, index, count, questions, cwd, reporter, printed, time_limit)
+        if problem is None:
+            for diagnostic in printed.items:
+                reporter.report(diagnostic)
             return problems
-        questions.add(first.question)
-        problems.append(Generated(family, seed, index, first, time_limit))
+        questions.add(problem.question)
+        problems.append(Generated(family, seed, index, problem, time_limit, tuple(printed.items)))
     return problems
 
 
-def _fine(outcome: Outcome, path: Path, where: str, cwd: Path, reporter: Reporter, number: int = 0) -> bool:
-    """Whether fenced user code ran well; report what went wrong (errors) or what it printed (a warning)."""
+def _draw(family: Family, seed: int, index: int, count: int, questions: set[str], cwd: Path, reporter: Reporter,
+          printed: Reporter, time_limit: float) -> Problem | None:
+    """Problem `index`, drawn again while its question repeats one of `questions`; None (reported) if it fails."""
+    display = display_path(family.path, cwd)
+    where = f"generator '{family.name}' problem {index + 1} (seed {seed})"
+    for redraw in range(MAX_REDRAWS + 1):
+        runs: list[Outcome] = []
+        for world in (0, 1):  # the second run only after a good first: one report, one time limit to wait
+            runs.append(run_fenced(family.module.generate, rng_for(seed, family.name, index, redraw),
+                                   limit=time_limit, world=world))
+            if not _fine(runs[-1], family.path, where, cwd, reporter, printed, index + 1):
+                return None
+        first, second = (run.value for run in runs)
+        try:
+            _check_problem(first)
+            if _fingerprint(first) != _fingerprint(second):
+                raise ValueError("is not deterministic: two runs with the same seed differ; take every random "
+                                 "choice from the rng argument, and no global state or time")
+        except ValueError as err:
+            reporter.error(display, 0, f"{where} {err}")
+            return None
+        if first.question not in questions:
+            return first
+    reporter.error(display, 0, f"{where} repeats an earlier problem's question in {MAX_REDRAWS + 1} draws: "
+                               f"the family has too few distinct problems for count = {count}; lower the count "
+                               "or vary the problems more")
+    return None
+
+
+def _fine(outcome: Outcome, path: Path, where: str, cwd: Path, reporter: Reporter, printed: Reporter | None = None,
+          number: int = 0) -> bool:
+    """Whether fenced user code ran well; report what went wrong (errors), and what it printed (a warning,
+    to `printed` when given)."""
     display = display_path(path, cwd)
     if outcome.forbidden:
         reporter.error(display, 0, f"{where} tried to {outcome.forbidden[0]}: a generator computes and reads, "
@@ -146,7 +159,7 @@ def _fine(outcome: Outcome, path: Path, where: str, cwd: Path, reporter: Reporte
         reporter.error(*raised_at(outcome.error, path, cwd), f"{where} {outcome.failure}")
         return False
     if outcome.printed.strip():
-        reporter.warning(display, 0, f"{where} printed {clip(outcome.printed)!r}; what a generator prints is "
+        (printed or reporter).warning(display, 0, f"{where} printed {clip(outcome.printed)!r}; what a generator prints is "
                                      "not shown anywhere: put text for the student in the Problem")
     return True
 

@@ -69,12 +69,16 @@ def preview_decks(results: list[DeckResult], lock: Lock, diagnostics: list[Diagn
                   cwd: Path) -> tuple[list[PreviewDeck], list[Diagnostic]]:
     """Preview records of the built decks, and the diagnostics that belong to no card.
 
-    A diagnostic belongs to the card of its file whose heading is the last one at or above its line.
+    A diagnostic belongs to the notes whose rendering found it (a practice problem's too: its text, its
+    figures); else to the card of its file whose heading is the last one at or above its line.
     Diagnostics name files as seen from `cwd`, cards as seen from the project `root`."""
     locked = {note.guid: note.fields_hash for notes in lock.decks.values() for note in notes.values()}
+    found: dict[tuple[str, int, str], list[str]] = {}  # what rendering found (severity aside: --strict) -> guids
     by_file: dict[str, list[tuple[int, str]]] = {}  # file -> (line, guid) of each card
     for result in results:
         for note in result.packed:
+            for diagnostic in result.diagnostics.get(note.key, ()):
+                found.setdefault((diagnostic.path, diagnostic.line, diagnostic.message), []).append(note.guid)
             file, _, line = note.source.rpartition(":")
             if file and line.isdigit():
                 by_file.setdefault(file, []).append((int(line), note.guid))
@@ -84,9 +88,11 @@ def preview_decks(results: list[DeckResult], lock: Lock, diagnostics: list[Diagn
     for diagnostic in diagnostics:
         cards = starts.get((cwd / diagnostic.path).resolve(), [])
         index = bisect.bisect_right(cards, (diagnostic.line, "\uffff")) - 1
-        if diagnostic.line and index >= 0:
-            owned.setdefault(cards[index][1], []).append(diagnostic)
-        else:
+        notes = found.get((diagnostic.path, diagnostic.line, diagnostic.message)) or (
+            [cards[index][1]] if diagnostic.line and index >= 0 else [])
+        for guid in notes:
+            owned.setdefault(guid, []).append(diagnostic)
+        if not notes:
             loose.append(diagnostic)
 
     def status(guid: str, fields_hash: str) -> str:

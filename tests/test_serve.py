@@ -227,3 +227,64 @@ def test_requests_for_another_host_name_get_403(served):
     assert answers == {(host, path): 200 if host.lower() in (f"127.0.0.1:{port}", f"localhost:{port}") else 403
                        for host, path in answers}
     assert answers[f"localhost:{port}", "/"] == 200 and answers[f"attacker.example:{port}", "/"] == 403
+
+
+SHAPES = '''\
+from ankibuild.problem import Figure, Problem
+
+TITLE = "Shapes"
+
+
+def generate(rng):
+    side = int(rng.integers(2, 50))
+    return Problem(inputs={"side": side}, answer={"area": side * side},
+                   question=f"A square of side ${side}$: its area? ![the square](square.png)",
+                   solution=f"**{side * side}**", answer_figure=Figure(draw, {"side": side}, alt="the square"))
+
+
+def draw(fig, side):
+    raise ValueError(f"no square of side {side}")
+'''
+
+
+def test_a_practice_problems_diagnostics_show_on_its_card_with_generator_seed_and_number(project, chromium):
+    project.write("decks.toml", DECKS + '\n[[deck.practice]]\ngenerator = "shapes"\ncount = 2\nseed = 3\n')
+    project.write("notes.md", NOTES)
+    project.write("generators/shapes.py", SHAPES)
+    result = project.run("preview", "--out", "site", "--offline")
+    printed = [line for line in result.err.splitlines() if "generator 'shapes'" in line]
+    assert result.code == 1 and len(printed) == 4  # each problem: a missing image, a figure that failed to draw
+    tab = open_tab(chromium, (project.root / "site" / "index.html").as_uri())
+    assert tab.page.locator(".pv-problems").count() == 0  # nothing left for the list at the top
+    problems = tab.page.eval_on_selector_all(
+        ".pv-note[data-family='shapes']", "notes => notes.map(n => [n.querySelector('.pv-source').textContent, "
+        "Array.from(n.querySelectorAll('.pv-diagnostics li'), item => item.textContent)])")
+    assert [source for source, _ in problems] == ["generators/shapes.py · seed 3 · problem 1",
+                                                  "generators/shapes.py · seed 3 · problem 2"]
+    for number, (_, shown) in enumerate(problems, start=1):
+        assert sorted(shown) == sorted(line for line in printed if f"problem {number} (seed 3)" in line)
+        assert shown[0].startswith(f"generators/shapes.py (generator 'shapes' problem {number} (seed 3)):1: "
+                                   "warning: image 'square.png' not found")
+        assert shown[1].startswith(f"generators/shapes.py:14: error: generator 'shapes' problem {number} (seed 3): "
+                                   "drawing a figure raised ValueError: no square of side")
+    tab.page.check("#pv-flagged")
+    assert len(tab.shown()) == 3 and tab.page.inner_text("#pv-flagged-count") == "3"  # and the card with a missing image
+    tab.page.close()
+
+
+def test_what_a_practice_problem_printed_shows_on_its_card(project, chromium):
+    project.write("decks.toml", DECKS + '\n[[deck.practice]]\ngenerator = "shapes"\ncount = 2\nseed = 3\n')
+    project.write("notes.md", NOTES.replace("![the loss curve](curve.png)", ""))
+    project.write("generators/shapes.py", SHAPES.replace("![the square](square.png)", "").replace(
+        ", answer_figure=Figure(draw, {\"side\": side}, alt=\"the square\")", "").replace(
+        "    side = int(rng.integers(2, 50))\n", "    side = int(rng.integers(2, 50))\n    print('side', side)\n"))
+    result = project.run("preview", "--out", "site", "--offline")
+    printed = result.err.splitlines()
+    assert result.code == 0 and [line.split(" printed ")[0] for line in printed] == [
+        f"generators/shapes.py: warning: generator 'shapes' problem {number} (seed 3)" for number in (1, 2)]
+    tab = open_tab(chromium, (project.root / "site" / "index.html").as_uri())
+    assert tab.page.locator(".pv-problems").count() == 0
+    shown = tab.page.eval_on_selector_all(".pv-note[data-family='shapes']", "notes => notes.map(n => "
+                                          "n.querySelector('.pv-diagnostics').textContent)")
+    assert shown == printed
+    tab.page.close()
