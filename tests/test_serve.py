@@ -3,6 +3,7 @@ the user edits; nothing outside the preview is served."""
 
 from __future__ import annotations
 
+import html
 import http.client
 import os
 import re
@@ -101,6 +102,15 @@ def test_an_edit_shows_in_the_open_page_within_two_seconds_without_a_reload(serv
     edit(project.root / "notes.md", "## Cross-entropy", "## Entropy\nAverage surprise.\n\n## Cross-entropy")
     tab.page.wait_for_function("document.querySelectorAll('.pv-note:not([hidden])').length === 2", timeout=2000)
     assert "new" in note_text(tab, "Entropy")
+    edit(project.root / "notes.md", "## Softmax\nMaps", "## Sigmoid\nSquashes a score.\n\n## Softmax\nMaps")
+    edit(project.root / "notes.md", "## Entropy\nAverage surprise.\n\n", "")  # one card in, one out, at once
+    tab.page.wait_for_function("!document.body.innerText.includes('Average surprise')", timeout=2000)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", "/")
+    fresh = connection.getresponse().read().decode()
+    on_page = tab.page.eval_on_selector_all(".pv-note", "notes => notes.map(n => [n.id, n.dataset.hash])")
+    assert on_page == [[html.unescape(element), digest] for element, digest
+                       in re.findall(r'<article class="pv-note" id="([^"]+)" data-hash="(\w+)"', fresh)]
     assert tab.problems == []
     tab.page.close()
 

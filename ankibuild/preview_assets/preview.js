@@ -82,16 +82,20 @@ function flagFormulaErrors(note) {
   applyFilters();
 }
 
-function applyTheme(root = document) {
+function applyTheme() {
   document.body.classList.toggle('pv-dark', state.night);
   document.body.classList.toggle('pv-phone', state.phone);
-  for (const card of root.querySelectorAll('.pv-screen > .card')) {
-    card.classList.toggle('nightMode', state.night);  // Anki puts both on the card's own element
-    card.classList.toggle('night_mode', state.night);
-  }
+  themeCards(document);
   const card = document.querySelector('.pv-screen > .card');
   if (card) {  // a screen wider than the card shows the card's background around it, as Anki's window does
     document.body.style.setProperty('--pv-card-background', getComputedStyle(card).backgroundColor);
+  }
+}
+
+function themeCards(root) {
+  for (const card of root.querySelectorAll('.pv-screen > .card')) {
+    card.classList.toggle('nightMode', state.night);  // Anki puts both on the card's own element
+    card.classList.toggle('night_mode', state.night);
   }
 }
 
@@ -113,8 +117,9 @@ function applyFilters() {
   const notes = document.querySelectorAll('.pv-note');
   let shown = 0;
   for (const note of notes) {
-    note.hidden = !matches(note, words, tag, family);
-    shown += note.hidden ? 0 : 1;
+    const hidden = !matches(note, words, tag, family);
+    if (note.hidden !== hidden) note.hidden = hidden;  // a page of thousands of notes: touch only what changes
+    shown += hidden ? 0 : 1;
   }
   $('pv-flagged-count').textContent = document.querySelectorAll('.pv-note[data-flagged]').length;
   $('pv-status').textContent = shown === notes.length ? `${notes.length} notes` : `${shown} of ${notes.length} notes`;
@@ -188,7 +193,7 @@ async function reload() {
   }
   Object.assign(shown, fresh);
   document.title = parse(fresh.title).textContent;
-  added.forEach(applyTheme);
+  added.forEach(themeCards);  // the card background stays: the theme did not change
   applyFilters();
   if (added.length === 1 && old.size) {  // one card edited: bring it into view, wherever the page was
     const rect = added[0].getBoundingClientRect();
