@@ -163,7 +163,9 @@ def _parser() -> argparse.ArgumentParser:
                                     "replaces). It works from file:// and any static host. Writes no deck and no lock.")
     serve_cmd = commands.add_parser("serve", parents=[common, building], help="preview the cards live while you write",
                                     description="Serve the preview on 127.0.0.1, rebuild it whenever a file of "
-                                                "the project is saved and update the open page. Writes no deck "
+                                                "the project is saved (redoing only what the change touched) and "
+                                                "update the open page (only the notes that changed). Answers only "
+                                                "requests for 127.0.0.1:PORT or localhost:PORT. Writes no deck "
                                                 "and no lock; Ctrl-C stops.")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     diff_cmd = commands.add_parser("diff", help="compare two versions of a deck",

@@ -2,9 +2,12 @@
 
 Serves a copy of this repository's decks, opens the page in headless Chromium (Debian's `chromium`,
 driven by playwright from the test extras), then N times appends a word to one card's text and
-times how long the open page takes to show it: the file watcher, the rebuild, the page fetching
-the new page and swapping in the changed note, and MathJax typesetting it. The server's own
-report gives the rebuild's share. Run: python bench/serve_bench.py [N]
+times how long the open page takes to show it: the file watcher, the rebuild (from what `serve`
+kept of the builds before), the page asking for the notes that changed and swapping them in, and
+MathJax typesetting the new note. The page itself notes when the word arrives and when MathJax is
+done (a MutationObserver, which costs the page nothing while it waits), on the clock the bench reads
+when it saves the file. The server's own report gives the rebuild's share.
+Run: python bench/serve_bench.py [N]
 """
 
 from __future__ import annotations
