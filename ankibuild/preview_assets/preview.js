@@ -162,6 +162,10 @@ async function reload() {
     added.push(...parse((await response.json()).join('')).children);
   }
   const made = new Map(added.map((note) => [note.id, note]));
+  // One card edited: bring it into view, wherever the page was. Whether its old version was on screen
+  // is read now, while the page's layout is current (after the changes below it would be laid out again).
+  const single = added.length === 1 && old.size ? added[0] : null;
+  const wasOffScreen = single && old.has(single.id) ? offScreen(old.get(single.id)) : undefined;
   const notes = fresh.notes.map(([id]) => made.get(id) || old.get(id));
   const kept = new Set(notes);
   const gone = Array.from(old.values()).filter((note) => !kept.has(note));
@@ -195,14 +199,16 @@ async function reload() {
   document.title = parse(fresh.title).textContent;
   added.forEach(themeCards);  // the card background stays: the theme did not change
   applyFilters();
-  if (added.length === 1 && old.size) {  // one card edited: bring it into view, wherever the page was
-    const rect = added[0].getBoundingClientRect();
-    if (rect.bottom < 0 || rect.top > innerHeight) added[0].scrollIntoView({block: 'center'});
-  }
+  if (single && (wasOffScreen ?? offScreen(single))) single.scrollIntoView({block: 'center'});
   if (added.length && window.MathJax.typesetPromise) typeset(added);
 }
 
-const shown = {head: null, side: null};  // the pieces of the page as the server last sent them
+const shown = {head: null, side: null};
+
+function offScreen(note) {
+  const rect = note.getBoundingClientRect();
+  return rect.bottom < 0 || rect.top > innerHeight;
+}  // the pieces of the page as the server last sent them
 
 function parse(html) {
   const template = document.createElement('template');
