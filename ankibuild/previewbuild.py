@@ -28,6 +28,7 @@ def preview_site(specs: list[DeckSpec], options: BuildOptions, reporter: Reporte
 def preview_page(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter, cwd: Path, live: bool = False,
                  memory: BuildMemory | None = None,
                  note_html: Callable[[PreviewNote], NoteHtml] | None = None) -> tuple[list[PreviewDeck], Page]:
+    """The decks' preview records and their page; `memory` and `note_html` are serve's, kept between builds."""
     lock = load_lock(options.lock_path, Reporter())  # the build reports a damaged lock itself
     results = build(specs, replace(options, write=True, outputs=False), reporter, memory)
     decks, loose = preview_decks(results, lock, reporter.items, options.root, cwd)
