@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .notetype import BACK, FRONT, NoteType, css
@@ -59,7 +59,7 @@ LATEX_PRE = ("\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\us
 FIELD_OPTIONS = {"font": "Liberation Sans", "media": [], "rtl": False, "size": 20, "sticky": False}
 
 
-def write_collection(path: Path, notes: Iterable, decks: Mapping[str, tuple[int, str]], note_type: NoteType,
+def write_collection(path: Path, notes: Sequence, decks: Mapping[str, tuple[int, str]], note_type: NoteType,
                      note_type_mtime: int) -> None:
     """A new collection file at `path`: the decks (name -> id and description HTML, in name order),
     the note type and one card per note whose front shows something. `notes` are package.PackedNote."""
@@ -72,13 +72,13 @@ def write_collection(path: Path, notes: Iterable, decks: Mapping[str, tuple[int,
                        (CREATED, MODIFIED, SCHEMA_TIME, json.dumps(CONF),
                         json.dumps(_models(note_type, note_type_mtime, front, _last(decks))),
                         json.dumps(_decks(decks)), json.dumps(DECK_OPTIONS)))
-    rows = [(note.note_id, note.guid, note_type.id, note.mtime, " " + " ".join(note.tags) + " ",
-             "\x1f".join(note.fields), note.fields[0], decks[note.deck][0], any(note.fields[i] for i in front))
-            for note in notes]
+    # generators, not lists: 50,000 notes' joined fields would otherwise be held all at once
     connection.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",
-                           [row[:7] for row in rows])
+                           ((note.note_id, note.guid, note_type.id, note.mtime, " " + " ".join(note.tags) + " ",
+                             "\x1f".join(note.fields), note.fields[0]) for note in notes))
     connection.executemany("INSERT INTO cards VALUES (?, ?, ?, 0, ?, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-                           [(row[0], row[0], row[7], row[3]) for row in rows if row[8]])
+                           ((note.note_id, note.note_id, decks[note.deck][0], note.mtime) for note in notes
+                            if any(note.fields[index] for index in front)))
     connection.commit()
     connection.close()
 
