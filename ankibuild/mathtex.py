@@ -18,7 +18,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .commonmark import code_lines
 from .diagnostics import Reporter
@@ -32,6 +32,9 @@ HTML_TAG = re.compile(r"""</?[A-Za-z][\w-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[
 LINK_TARGET = re.compile(r"""\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"""
                          r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)""")  # `](url "title")`
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
+TOKEN_PARAGRAPH = re.compile(r"<p>\s*" + TOKEN.pattern + r"\s*</p>")  # a formula that is a paragraph of its own
+QUOTED_LINE_START = re.compile(r"\n[ \t]*(?:>[ \t]?)+")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 BACKTICKS = re.compile(r"`+")
 LINE_BREAK = re.compile(r"<br\s*/?>|<wbr\s*/?>", re.IGNORECASE)
 LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
@@ -71,7 +74,9 @@ class MaskedText:
         def paragraph(match: re.Match[str]) -> str:
             return "<p>" + self.formulas[int(match.group(1))].html(True) + "</p>"
 
-        rendered = re.sub(r"<p>\s*" + TOKEN.pattern + r"\s*</p>", paragraph, rendered)
+        if not self.formulas:
+            return rendered
+        rendered = TOKEN_PARAGRAPH.sub(paragraph, rendered)
         return TOKEN.sub(lambda m: self.formulas[int(m.group(1))].html(False), rendered)
 
 
@@ -172,9 +177,11 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
 def _as_mathjax_reads(latex: str) -> str:
     """The formula MathJax would read on the rendered page: blockquote markers that begin its lines
     (CommonMark strips them) and comments are gone, and `<br>` is a line break."""
-    latex = re.sub(r"\n[ \t]*(?:>[ \t]?)+", "\n", latex)
-    latex = re.sub(r"<!--.*?-->", "", latex, flags=re.DOTALL)
-    return LINE_BREAK.sub("\n", latex)
+    if "\n" in latex:
+        latex = QUOTED_LINE_START.sub("\n", latex)
+    if "<" not in latex:  # most formulas: no comment and no line break tag
+        return latex
+    return LINE_BREAK.sub("\n", COMMENT.sub("", latex))
 
 
 class _Scan:
@@ -259,11 +266,17 @@ class _Scan:
         closer = f"</{name.group(1).lower()}"
         if markup.end() <= self.failed.get(closer, -1):
             return markup.end()
-        found = re.compile(re.escape(closer) + r"\s*>", re.IGNORECASE).search(self.text, markup.end())
+        found = _closing_tag(closer).search(self.text, markup.end())
         if found is None:
             self.failed[closer] = len(self.text)
             return markup.end()
         return found.end()
+
+
+@lru_cache(maxsize=None)
+def _closing_tag(closer: str) -> re.Pattern[str]:
+    """`</name` followed by its `>`: one pattern per element name, not one per card."""
+    return re.compile(re.escape(closer) + r"\s*>", re.IGNORECASE)
 
 
 def _table_rows(text: str) -> list[tuple[int, int]]:
