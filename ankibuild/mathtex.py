@@ -80,10 +80,12 @@ class MaskedText:
         return TOKEN.sub(lambda m: self.formulas[int(m.group(1))].html(False), rendered)
 
 
-def mask_math(text: str, path: str, first_line: int, reporter: Reporter) -> MaskedText:
-    """Replace every formula outside code with a token; report unbalanced braces and lone `$`."""
+def mask_math(text: str, path: str, first_line: int, reporter: Reporter, code: set[int] | None = None) -> MaskedText:
+    """Replace every formula outside code with a token; report unbalanced braces and lone `$`.
+    `code`: the indexes of the lines that are code, when the caller knows them."""
     masked = MaskedText("", [], [])
-    code = code_lines(text)
+    if code is None:
+        code = code_lines(text)
     pieces: list[str] = []
     chunk: list[str] = []
     chunk_line = first_line
