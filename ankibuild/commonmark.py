@@ -43,8 +43,10 @@ def lexer_for(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=1024)
 def _highlight(code: str, language: str, _attrs: str) -> str:
-    """Pygments HTML with CSS classes; the palettes live in the note type's CSS (light and night)."""
+    """Pygments HTML with CSS classes; the palettes live in the note type's CSS (light and night).
+    Lexing is most of the cost of a card with code: a snippet shown on several cards is lexed once."""
     lexer = lexer_for(language)
     if lexer is None:
         return ""
