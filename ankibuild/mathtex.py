@@ -36,6 +36,7 @@ TOKEN_PARAGRAPH = re.compile(r"<p>\s*" + TOKEN.pattern + r"\s*</p>")  # a formul
 QUOTED_LINE_START = re.compile(r"\n[ \t]*(?:>[ \t]?)+")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 BACKTICKS = re.compile(r"`+")
+BRACE = re.compile(r"\\.?|[{}]", re.DOTALL)  # a brace, or an escape (which hides the character after it)
 LINE_BREAK = re.compile(r"<br\s*/?>|<wbr\s*/?>", re.IGNORECASE)
 LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
 OPENING_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
@@ -226,12 +227,15 @@ class _Scan:
             return None
         text, i = self.text, start
         limit = self.limit(start)
-        while i < limit:
+        while (stop := SPECIAL.search(text, i, limit)) is not None:  # between these, nothing to check
+            i = stop.start()
             if text.startswith(closer, i):
                 return i
             if self._ends_text(i):
                 break
             i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
+        else:
+            i = max(i, limit)
         self.failed[closer] = i
         return None
 
@@ -314,21 +318,16 @@ def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str,
 def _check_braces(latex: str, line: int, path: str, reporter: Reporter) -> None:
     """Report the first brace without a partner, at the source line where that brace stands."""
     opened: list[int] = []
-    i = 0
-    while i < len(latex):
-        if latex[i] == "\\":
-            i += 2
-            continue
-        if latex[i] == "{":
-            opened.append(i)
-        elif latex[i] == "}":
+    for brace in BRACE.finditer(latex):
+        if brace.group() == "{":
+            opened.append(brace.start())
+        elif brace.group() == "}":
             if not opened:
-                reporter.warning(path, line + latex.count("\n", 0, i),
+                reporter.warning(path, line + latex.count("\n", 0, brace.start()),
                                  f"unbalanced braces in formula ${_clip(latex)}$: "
                                  "'}' without an opening '{'; MathJax will show an error")
                 return
             opened.pop()
-        i += 1
     if opened:
         reporter.warning(path, line + latex.count("\n", 0, opened[0]),
                          f"unbalanced braces in formula ${_clip(latex)}$: "
