@@ -91,13 +91,13 @@ def likely_code_lines(text: str) -> set[int]:
 
 def same_blocks(text: str, masked: str) -> bool:
     """Whether CommonMark surely reads the same blocks (kinds and lines) in `masked` as in `text`, when
-    `masked` is `text` with spans that start with `$` or `\\` replaced by letters within their lines.
+    `masked` is `text` with spans that start with `$` or `\\` replaced, within their lines, by words.
 
-    Where blocks start, end and nest depends on each line's indentation and markers (which such a
-    replacement leaves as they are, none being `$`, `\\` or a letter) and on whether it is blank;
+    Where blocks start, end and nest depends on each line's indentation and markers, which such a
+    replacement leaves as they are (no marker is `$`, `\\` or a letter), and on whether it is blank;
     beyond those, on a few things anywhere in a line, which a replaced span might hold: table pipes,
-    HTML tags and block ends, fence markers and reference definitions. When a changed line holds any
-    of them, this answers no, and the caller parses the text itself to find out.
+    HTML tags and block ends, fence markers and reference definitions. When a changed line may hold
+    any of them, this answers no, and the caller parses the text itself to find out.
     """
     lines, masked_lines = text.split("\n"), masked.split("\n")
     if len(lines) != len(masked_lines):  # a formula spanned lines
