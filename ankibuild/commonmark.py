@@ -19,6 +19,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .lexing import fast_lexing
 from .outline import COMMENT_START, track_code
 
 # HTML blocks whose content is shown as written, never read as Markdown or math.
@@ -38,7 +39,7 @@ TABLE_DELIMITER = re.compile(r"^[ \t>]*[|:-][|:\- \t]*$", re.MULTILINE)  # a sup
 @lru_cache(maxsize=None)
 def lexer_for(language: str) -> Lexer | None:
     try:
-        return get_lexer_by_name(language)
+        return fast_lexing(get_lexer_by_name(language))
     except ClassNotFound:
         return None
 
