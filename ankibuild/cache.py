@@ -16,8 +16,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-RENDERER = ("render.py", "mathtex.py", "commonmark.py", "sanitize.py", "media.py", "imagetype.py", "notes.py",
-            "cache.py")
+RENDERER = ("render.py", "mathtex.py", "commonmark.py", "lexing.py", "sanitize.py", "media.py", "imagetype.py",
+            "notes.py", "cache.py")
 LIBRARIES = ("markdown_it", "pygments", "nh3")
 BATCH = 1000  # new entries kept in memory before they are stored
 

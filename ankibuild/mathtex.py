@@ -18,7 +18,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .commonmark import code_lines
 from .diagnostics import Reporter
@@ -32,7 +32,11 @@ HTML_TAG = re.compile(r"""</?[A-Za-z][\w-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[
 LINK_TARGET = re.compile(r"""\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"""
                          r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)""")  # `](url "title")`
 TOKEN = re.compile(r"AnkibuildMath(\d+)X")
+TOKEN_PARAGRAPH = re.compile(r"<p>\s*" + TOKEN.pattern + r"\s*</p>")  # a formula that is a paragraph of its own
+QUOTED_LINE_START = re.compile(r"\n[ \t]*(?:>[ \t]?)+")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 BACKTICKS = re.compile(r"`+")
+BRACE = re.compile(r"\\.?|[{}]", re.DOTALL)  # a brace, or an escape (which hides the character after it)
 LINE_BREAK = re.compile(r"<br\s*/?>|<wbr\s*/?>", re.IGNORECASE)
 LINE_BREAK_TAG = re.compile(r"<(?:br|wbr)\b", re.IGNORECASE)
 OPENING_TAG_NAME = re.compile(r"<([A-Za-z][\w-]*)")
@@ -71,14 +75,18 @@ class MaskedText:
         def paragraph(match: re.Match[str]) -> str:
             return "<p>" + self.formulas[int(match.group(1))].html(True) + "</p>"
 
-        rendered = re.sub(r"<p>\s*" + TOKEN.pattern + r"\s*</p>", paragraph, rendered)
+        if not self.formulas:
+            return rendered
+        rendered = TOKEN_PARAGRAPH.sub(paragraph, rendered)
         return TOKEN.sub(lambda m: self.formulas[int(m.group(1))].html(False), rendered)
 
 
-def mask_math(text: str, path: str, first_line: int, reporter: Reporter) -> MaskedText:
-    """Replace every formula outside code with a token; report unbalanced braces and lone `$`."""
+def mask_math(text: str, path: str, first_line: int, reporter: Reporter, code: set[int] | None = None) -> MaskedText:
+    """Replace every formula outside code with a token; report unbalanced braces and lone `$`.
+    `code`: the indexes of the lines that are code, when the caller knows them."""
     masked = MaskedText("", [], [])
-    code = code_lines(text)
+    if code is None:
+        code = code_lines(text)
     pieces: list[str] = []
     chunk: list[str] = []
     chunk_line = first_line
@@ -172,9 +180,11 @@ def _mask_chunk(text: str, first_line: int, masked: MaskedText, path: str, repor
 def _as_mathjax_reads(latex: str) -> str:
     """The formula MathJax would read on the rendered page: blockquote markers that begin its lines
     (CommonMark strips them) and comments are gone, and `<br>` is a line break."""
-    latex = re.sub(r"\n[ \t]*(?:>[ \t]?)+", "\n", latex)
-    latex = re.sub(r"<!--.*?-->", "", latex, flags=re.DOTALL)
-    return LINE_BREAK.sub("\n", latex)
+    if "\n" in latex:
+        latex = QUOTED_LINE_START.sub("\n", latex)
+    if "<" not in latex:  # most formulas: no comment and no line break tag
+        return latex
+    return LINE_BREAK.sub("\n", COMMENT.sub("", latex))
 
 
 class _Scan:
@@ -217,12 +227,15 @@ class _Scan:
             return None
         text, i = self.text, start
         limit = self.limit(start)
-        while i < limit:
+        while (stop := SPECIAL.search(text, i, limit)) is not None:  # between these, nothing to check
+            i = stop.start()
             if text.startswith(closer, i):
                 return i
             if self._ends_text(i):
                 break
             i += 2 if text[i] == "\\" and not closer.startswith("\\") else 1
+        else:
+            i = max(i, limit)
         self.failed[closer] = i
         return None
 
@@ -259,11 +272,17 @@ class _Scan:
         closer = f"</{name.group(1).lower()}"
         if markup.end() <= self.failed.get(closer, -1):
             return markup.end()
-        found = re.compile(re.escape(closer) + r"\s*>", re.IGNORECASE).search(self.text, markup.end())
+        found = _closing_tag(closer).search(self.text, markup.end())
         if found is None:
             self.failed[closer] = len(self.text)
             return markup.end()
         return found.end()
+
+
+@lru_cache(maxsize=None)
+def _closing_tag(closer: str) -> re.Pattern[str]:
+    """`</name` followed by its `>`: one pattern per element name, not one per card."""
+    return re.compile(re.escape(closer) + r"\s*>", re.IGNORECASE)
 
 
 def _table_rows(text: str) -> list[tuple[int, int]]:
@@ -299,21 +318,16 @@ def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str,
 def _check_braces(latex: str, line: int, path: str, reporter: Reporter) -> None:
     """Report the first brace without a partner, at the source line where that brace stands."""
     opened: list[int] = []
-    i = 0
-    while i < len(latex):
-        if latex[i] == "\\":
-            i += 2
-            continue
-        if latex[i] == "{":
-            opened.append(i)
-        elif latex[i] == "}":
+    for brace in BRACE.finditer(latex):
+        if brace.group() == "{":
+            opened.append(brace.start())
+        elif brace.group() == "}":
             if not opened:
-                reporter.warning(path, line + latex.count("\n", 0, i),
+                reporter.warning(path, line + latex.count("\n", 0, brace.start()),
                                  f"unbalanced braces in formula ${_clip(latex)}$: "
                                  "'}' without an opening '{'; MathJax will show an error")
                 return
             opened.pop()
-        i += 1
     if opened:
         reporter.warning(path, line + latex.count("\n", 0, opened[0]),
                          f"unbalanced braces in formula ${_clip(latex)}$: "

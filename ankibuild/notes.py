@@ -19,6 +19,9 @@ from .notetype import NOTE_TYPE
 from .progress import Progress
 from .stamp import STAMP_FIELD, stamp_text
 
+TAG = re.compile(r"<[^>]+>")
+NOT_IN_TAG = re.compile(r"[^\w-]+")  # what an Anki tag level cannot hold, and `::`
+
 if TYPE_CHECKING:
     from .fetch import RemoteCache
     from .drawing import DrawFailure
@@ -169,8 +172,8 @@ def _fields(values: dict[str, str], tags: tuple[str, ...]) -> tuple[str, ...]:
 def _tag(heading: str) -> str:
     """One level of a hierarchical tag, from the heading's visible text (its HTML without tags):
     Anki tags cannot hold spaces, and `::` separates levels."""
-    visible = html.unescape(re.sub(r"<[^>]+>", "", heading)).replace("+", " plus ").replace("#", " sharp ")
-    return re.sub(r"[^\w-]+", "_", visible.lower()).strip("_") or "_"
+    visible = html.unescape(TAG.sub("", heading)).replace("+", " plus ").replace("#", " sharp ")
+    return NOT_IN_TAG.sub("_", visible.lower()).strip("_") or "_"
 
 
 def digest(text: str) -> str:

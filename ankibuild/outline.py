@@ -145,7 +145,7 @@ def _drop_navigation(lines: list[str], path: str, reporter: Reporter) -> tuple[l
                 ids_below[index] = explicit.group(1)
             out[index] = ""
         else:
-            out[index] = BACK_TO_TOP.sub("", line)
+            out[index] = BACK_TO_TOP.sub("", line) if "](#" in line else line
     if toc_start is not None:
         reporter.warning(path, toc_start + 1, "table-of-contents block has no end marker; it is kept as text")
     if closer == "-->":
@@ -164,6 +164,8 @@ def track_code(closer: str | None, line: str) -> tuple[str | None, bool]:
     blocks and comments that start a line. Headings and navigation are never looked for there.
     """
     if closer is None:
+        if line.lstrip(" \t")[:1] not in ("`", "~", "<"):  # most lines: neither a fence, a tag nor a comment
+            return None, False
         fence = FENCE.match(line)
         if fence:
             return fence.group(1), True

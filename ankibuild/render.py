@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from .commonmark import MARKDOWN, RAW_HTML_BLOCK, lexer_for
+from .commonmark import MARKDOWN, MAY_HOLD_CODE, RAW_HTML_BLOCK, code_lines, code_of, lexer_for, likely_code_lines, \
+    same_blocks
 from .diagnostics import Reporter
 from .mathtex import MaskedText, mask_math
 from .media import MediaStore, Where
@@ -45,9 +47,36 @@ class CardSource:
 
 def render_markdown(text: str, first_line: int, source: CardSource) -> str:
     """The card HTML for a block of Markdown whose first line is `first_line` of the source."""
-    masked = mask_math(text, source.display, first_line, source.reporter)
-    tokens = MARKDOWN.parse(masked.text, source.env())
+    masked, tokens = parse(text, first_line, source.display, source.reporter, source.env)
     return _finish(tokens, masked, source)
+
+
+def parse(text: str, first_line: int, path: str, reporter: Reporter,
+          env: Callable[[], dict]) -> tuple[MaskedText, list[Token]]:
+    """Markdown with its math masked outside code, and its tokens, in one parse where it can be.
+
+    Masking needs to know where code is, and CommonMark is the authority on that. Rather than parse
+    the card twice (once for its code, once masked), mask around a guess of the code lines and
+    parse: when the blocks of the masked text are surely those of the card (same_blocks) and its
+    code is where the guess put it, the masking was right. Otherwise, find the code lines by a
+    parse of the card and, unless the guess was right after all, mask and parse again.
+    """
+    if not MAY_HOLD_CODE.search(text):  # no code: nothing to guess
+        masked = mask_math(text, path, first_line, reporter, set())
+        return masked, MARKDOWN.parse(masked.text, env())
+    guess = likely_code_lines(text)
+    trial = Reporter()  # what masking reports counts only for the masking kept
+    masked = mask_math(text, path, first_line, trial, guess)
+    tokens = MARKDOWN.parse(masked.text, env())
+    if not (code_of(tokens) == guess and same_blocks(text, masked.text)):
+        code = code_lines(text)
+        if code != guess:
+            trial = Reporter()
+            masked = mask_math(text, path, first_line, trial, code)
+            tokens = MARKDOWN.parse(masked.text, env())
+    for diagnostic in trial.items:
+        reporter.report(diagnostic)
+    return masked, tokens
 
 
 def render_inline(text: str, line: int, source: CardSource) -> str:

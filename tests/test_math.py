@@ -44,6 +44,20 @@ It costs \$5 or \$10, and `price = "$x$"` is code:
 cost = "$a_1$"  # not math
 ```
 
+## Code that is not fenced
+The price $p$ of
+    a line that continues the paragraph, with $q$.
+
+    cost = "$b_2$"  # indented code, not math
+- a list
+  ```
+  rate = "$c_3$"  # a fence inside the list item
+  ```
+
+> ```
+> total = "$d_4$"  # a fence in a quote
+> ```
+
 ## Dollars in links and HTML
 See [the plan](https://example.org/pay?a=$x$) and <img src="https://example.org/$y$.png" alt="cost"> for $z$.
 
@@ -100,6 +114,13 @@ def test_escaped_dollars_are_literal_and_code_is_left_alone(answers):
     html = answers("Money and code")
     assert "It costs $5 or $10, and <code>price = \"$x$\"</code> is code:" in html
     assert '"$a_1$"' in html and r"\(" not in html
+
+
+def test_indented_code_and_fences_in_lists_and_quotes_hold_no_math(answers):
+    html = answers("Code that is not fenced")
+    assert r"\(p\)" in html and r"\(q\)" in html
+    for code in ('"$b_2$"', '"$c_3$"', '"$d_4$"'):
+        assert code in html.replace("&quot;", '"')
 
 
 def test_math_in_a_heading_is_rendered_in_the_question(anki, answers):

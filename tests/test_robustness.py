@@ -10,10 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ankibuild.collect import collect_cards
+from ankibuild.commonmark import MARKDOWN, code_lines
 from ankibuild.config import DeckSpec
 from ankibuild.diagnostics import Reporter
-from ankibuild.mathtex import HTML_TAG
+from ankibuild.mathtex import HTML_TAG, mask_math
 from ankibuild.notes import Renderer, render_cards
+from ankibuild.render import parse
 
 
 def joined(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
@@ -68,3 +70,22 @@ def test_a_formula_paragraph_reaches_anki_as_display_math_byte_for_byte(tmp_path
     notes, _ = compile_text(tmp_path, f"## Q\nText.\n\n$\n{latex}\n$\n")
     [note] = notes
     assert f"<p>\\[\n{latex}\n\\]</p>" in html.unescape(note.fields[1])
+
+
+BLOCKISH = joined(["\n", "\n", "\n\n", "    ", "  ", "\t", "- ", "1. ", "> ", "```", "~~~", "|", "|", "---", ":-",
+                   "$", "$", "$$", "\\(", "\\)", "\\[", "\\]", "a", "x y", "<pre>", "</pre>", "<div>", "<b x=", ">",
+                   "<!--", "-->", "<?", "?>", "<!X", "[a]", "]:", "[", "]", "(", ")", "\"", "`", "#", "=", "*", "\\"], 80)
+
+
+@FUZZ
+@given(text=BLOCKISH)
+def test_a_card_is_parsed_as_if_its_code_had_been_found_first(text):
+    """Rendering parses a card once, masking its math around a guess of where its code is; whatever
+    the guess, the result is that of finding the code with a parse of its own, then masking."""
+    reporter, expected_reporter = Reporter(), Reporter()
+    masked, tokens = parse(text, 1, "n.md", reporter, dict)
+    expected = mask_math(text, "n.md", 1, expected_reporter, code_lines(text))
+    assert (masked.text, masked.formulas, masked.lines) == (expected.text, expected.formulas, expected.lines)
+    assert (MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+            == MARKDOWN.renderer.render(MARKDOWN.parse(expected.text, {}), MARKDOWN.options, {}))
+    assert reporter.items == expected_reporter.items
