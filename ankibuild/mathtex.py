@@ -31,8 +31,7 @@ HTML_TAG = re.compile(r"""</?[A-Za-z][\w-]*(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[
                       r"|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>")
 LINK_TARGET = re.compile(r"""\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"""
                          r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)""")  # `](url "title")`
-TOKEN = re.compile(r"AnkibuildMath(\d+)X")
-TOKEN_PARAGRAPH = re.compile(r"<p>\s*" + TOKEN.pattern + r"\s*</p>")  # a formula that is a paragraph of its own
+TOKEN_PREFIX = "AnkibuildMath"  # tokens are letters and digits, which Markdown leaves as they are
 QUOTED_LINE_START = re.compile(r"\n[ \t]*(?:>[ \t]?)+")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 BACKTICKS = re.compile(r"`+")
@@ -64,6 +63,10 @@ class MaskedText:
     text: str
     formulas: list[Formula]
     lines: list[int]
+    prefix: str = TOKEN_PREFIX  # of the tokens: one the card's text cannot hold, decoded or not
+
+    def token(self, index: int) -> str:
+        return f"{self.prefix}{index}X"
 
     @cached_property
     def text_lines(self) -> list[str]:
@@ -77,14 +80,15 @@ class MaskedText:
 
         if not self.formulas:
             return rendered
-        rendered = TOKEN_PARAGRAPH.sub(paragraph, rendered)
-        return TOKEN.sub(lambda m: self.formulas[int(m.group(1))].html(False), rendered)
+        token = re.escape(self.prefix) + r"(\d+)X"
+        rendered = re.sub(r"<p>\s*" + token + r"\s*</p>", paragraph, rendered)  # a paragraph of its own
+        return re.sub(token, lambda m: self.formulas[int(m.group(1))].html(False), rendered)
 
 
 def mask_math(text: str, path: str, first_line: int, reporter: Reporter, code: set[int] | None = None) -> MaskedText:
     """Replace every formula outside code with a token; report unbalanced braces and lone `$`.
     `code`: the indexes of the lines that are code, when the caller knows them."""
-    masked = MaskedText("", [], [])
+    masked = MaskedText("", [], [], _token_prefix(text))
     if code is None:
         code = code_lines(text)
     pieces: list[str] = []
@@ -312,7 +316,17 @@ def _table_rows(text: str) -> list[tuple[int, int]]:
 def _token(masked: MaskedText, latex: str, line: int, delimiter: str, path: str, reporter: Reporter) -> str:
     _check_braces(latex, line, path, reporter)
     masked.formulas.append(Formula(latex, line, delimiter))
-    return f"AnkibuildMath{len(masked.formulas) - 1}X"
+    return masked.token(len(masked.formulas) - 1)
+
+
+def _token_prefix(text: str) -> str:
+    """TOKEN_PREFIX, lengthened until neither the text nor its character references decoded hold
+    it: a card that quotes a token keeps its words (and never takes a formula's place)."""
+    prefix = TOKEN_PREFIX
+    decoded = html.unescape(text) if "&" in text else text
+    while prefix in text or prefix in decoded:
+        prefix += "Q"
+    return prefix
 
 
 def _check_braces(latex: str, line: int, path: str, reporter: Reporter) -> None:

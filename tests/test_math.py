@@ -180,3 +180,16 @@ def test_line_breaks_comments_and_nested_quote_markers_are_read_as_mathjax_would
     anki.import_deck(project.build("b.md"))
     answer = anki.card_html("Q")[1]
     assert "\\(a + b\n\n= c  + d\\) and" in answer and "\\[x\n= y\\]" in answer
+
+
+def test_a_card_that_quotes_the_renderers_own_placeholder_keeps_its_words(project, anki):
+    """Formulas stand aside under a placeholder while Markdown runs; text that spells one, plainly or
+    as character references, is the user's text, never a formula's place (it crashed or swapped)."""
+    project.write("notes.md", "## Placeholders\nThe word AnkibuildMath0X, then $x^2$, then AnkibuildMath1X.\n\n"
+                              "## Encoded\nAnkibuild&#77;ath0X and &#65;nkibuildMathQ0X beside $y$.\n\n"
+                              "## Alone\nAnkibuildMath0X\n")
+    anki.import_deck(project.build("notes.md"))
+    assert anki.note("Placeholders")["Answer"] == (
+        r"<p>The word AnkibuildMath0X, then \(x^2\), then AnkibuildMath1X.</p>")
+    assert anki.note("Encoded")["Answer"] == r"<p>AnkibuildMath0X and AnkibuildMathQ0X beside \(y\).</p>"
+    assert anki.note("Alone")["Answer"] == "<p>AnkibuildMath0X</p>"
