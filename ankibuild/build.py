@@ -54,7 +54,9 @@ def build(specs: list[DeckSpec], options: BuildOptions, reporter: Reporter,
     for spec in specs:
         mark = len(reporter.items)
         cards = collect_cards(spec, options.root, options.cwd, reporter, memory.file_cards if memory else file_cards)
-        notes[spec.name] = render_cards(cards, spec.tags, renderer) + render_problems(
+        rendered = render_cards(cards, spec.tags, renderer)
+        del cards  # the cards as written are done with: 50,000 of them are tens of MB
+        notes[spec.name] = rendered + render_problems(
             spec.name, spec.tags, problems.decks.get(spec.name, []), problems.drawn, renderer,
             options.cwd, options.root)
         for note in notes[spec.name]:
