@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NAIVE = ROOT.parent / "shared" / "bench" / "naive_genanki.py"
 PYTHON = sys.executable
+# Each card has a code snippet of its own, as in a real deck: none is highlighted once for many cards.
 CARD = """\
 ## Card {n}: softmax and cross-entropy
 The softmax of logits $z$ is $\\sigma(z)_i = e^{{z_i}} / \\sum_j e^{{z_j}}$ and the loss for label $y$ is
@@ -30,7 +31,7 @@ $-\\log \\sigma(z)_y$.
 * the gradient is $\\sigma(z) - \\text{{onehot}}(y)$
 
 ```python
-def softmax(z):
+def softmax_{n}(z):
     e = np.exp(z - z.max())
     return e / e.sum()
 ```
