@@ -114,6 +114,13 @@ def _path(value: str) -> Path:
     return Path(_text(value))
 
 
+def _port(value: str) -> int:
+    """A TCP port: 0 (any free one) to 65535."""
+    if not value.strip().isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port; give a number from 1024 to 65535, or 0 for any free one")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=_prog(),
@@ -167,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
                                                 "update the open page (only the notes that changed). Answers only "
                                                 "requests for 127.0.0.1:PORT or localhost:PORT. Writes no deck "
                                                 "and no lock; Ctrl-C stops.")
-    serve_cmd.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    serve_cmd.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     diff_cmd = commands.add_parser("diff", help="compare two versions of a deck",
                                    description="What changed between two versions: notes added, edited (with a word "
                                                "diff), moved, renamed and retired, by heading and file:line, and "

@@ -76,6 +76,8 @@ def test_decks_toml_that_is_not_utf8_is_a_usage_error_at_its_line(project):
     (("build", "n.md", "--out", ""), "argument --out: must not be empty"),
     (("bogus",), "bogus: error: no such command, file or folder; the commands are build, check, diff"),
     (("chek",), "(did you mean 'check'?)"),
+    (("serve", "n.md", "--port", "99999"), "argument --port: '99999' is not a port; give a number from 1024 to 65535"),
+    (("serve", "n.md", "--port", "-1"), "argument --port: '-1' is not a port"),
 ])
 def test_empty_values_and_unknown_commands_are_usage_errors(project, args, message):
     project.write("n.md", NOTE)
