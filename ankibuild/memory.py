@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from .cache import NoteCache, project_cache
 from .collect import FileCards, file_cards
 from .config import DeckSpec
+from .media import IMAGE_EXTENSIONS
 from .notes import Rendered
 from .options import BuildOptions
 
@@ -77,6 +78,8 @@ class BuildMemory:
     file_cards: Memo[FileCards] = field(default_factory=lambda: Memo(file_cards))
     renders: dict[str, Rendered] = field(default_factory=dict)  # the last build's, by cache key
     known: dict[str, Rendered] = field(default_factory=dict)  # those the next build may take as they are
+    read: set[Path] = field(default_factory=set)  # the files the last build read itself (sources, decks.toml, lock)
+    folders: tuple[Path, ...] = ()  # the folders whose every file a build may read (generators, media)
 
     def cache(self, options: BuildOptions) -> MemoryCache:
         path = project_cache(options.cache_dir, options.root)
@@ -92,13 +95,30 @@ class BuildMemory:
         read = {path.resolve() for spec in specs for path in spec.sources} | {
             (options.root / "decks.toml").resolve(), options.lock_path.resolve()}
         generators = (options.root / "generators").resolve()
-        asked = {_file_name(lookup.src) for rendered in self.renders.values() for lookup in rendered.lookups}
+        asked = self._asked()
         trusted = changed is not None and all(
             (path.resolve() in read or (path.suffix == ".py" and path.resolve().parent == generators))
             and path.name not in asked for path in changed)
+        self.read, self.folders = read, (generators, (options.root / "media").resolve())
         self.known = {key: rendered for key, rendered in self.renders.items()
                       if not any(urlsplit(lookup.src).scheme for lookup in rendered.lookups)} if trusted else {}
         self.renders = {}
+
+    def may_matter(self, changed: set[Path]) -> bool:
+        """Whether a build could see any of the files `changed`: one the last build read, a file in
+        generators/ or media/, an image or a file a card asked for (wherever it is), or a Markdown
+        file (a new note file in a folder served). A log written into the project does not."""
+        asked = self._asked()
+        for path in changed:
+            resolved = path.resolve()
+            if (resolved in self.read or any(folder in resolved.parents for folder in self.folders)
+                    or path.suffix.lower().lstrip(".") in IMAGE_EXTENSIONS | {"md"} or path.name in asked):
+                return True
+        return False
+
+    def _asked(self) -> set[str]:
+        """The names of the files the cards of the last build asked for."""
+        return {_file_name(lookup.src) for rendered in self.renders.values() for lookup in rendered.lookups}
 
 
 @functools.lru_cache(maxsize=4096)  # the same references, build after build

@@ -45,8 +45,13 @@ class LiveSite:
         self.memory = BuildMemory()
         self.elements = Memo(note_element)
         self.unbuilt: set[Path] | None = None  # changed since the last build (None: anything may have)
+        self.shown: tuple[Site, Page] | None = None  # the last build's site and page
 
     def __call__(self, changed: set[Path] | None) -> tuple[Site, Page]:
+        """The site and page after the files `changed` (None: unknown); the last ones when no build
+        could see those changes (no rebuild loop when the server's output goes to a file it watches)."""
+        if changed is not None and self.shown is not None and not self.memory.may_matter(changed):
+            return self.shown
         started, reporter = time.perf_counter(), Reporter(strict=self.strict)
         self.unbuilt = None if self.unbuilt is None or changed is None else self.unbuilt | changed
         try:
@@ -57,13 +62,15 @@ class LiveSite:
         except UsageError as err:
             print(err, file=sys.stderr)
             shown = page([], [str(err)], live=True)
+            self.shown = None  # whatever changes next is built
             return site_files([], shown), shown
         self.unbuilt = set()
         reporter.print()
         warnings = len(reporter.items) - len(reporter.errors)
         print(f"built the preview in {time.perf_counter() - started:.2f} s: {len(reporter.errors)} error(s), "
               f"{warnings} warning(s)", file=sys.stderr)
-        return site_files(decks, shown), shown
+        self.shown = site_files(decks, shown), shown
+        return self.shown
 
 
 def preview_decks(results: list[DeckResult], lock: Lock, diagnostics: list[Diagnostic], root: Path,

@@ -44,7 +44,10 @@ class PreviewServer(ThreadingHTTPServer):
         self.changed = threading.Condition()
 
     def publish(self, site: Site, page: Page) -> None:
+        """Serve `site` from now on and wake the open pages; nothing when it is the one served."""
         with self.changed:
+            if site is self.site and page is self.page:
+                return
             self.site, self.page, self.generation = site, page, self.generation + 1
             self.changed.notify_all()
 

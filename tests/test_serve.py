@@ -4,6 +4,7 @@ the user edits; nothing outside the preview is served."""
 from __future__ import annotations
 
 import html
+import json
 import http.client
 import os
 import re
@@ -298,3 +299,28 @@ def test_what_a_practice_problem_printed_shows_on_its_card(project, chromium):
                                           "n.querySelector('.pv-diagnostics').textContent)")
     assert shown == printed
     tab.page.close()
+
+
+def test_a_file_no_build_reads_changes_nothing_not_even_a_log_serve_writes_into_the_project(served):
+    """`serve > serve.log` in the project: the log changes, no build could see it, nothing is rebuilt
+    (it rebuilt for every line it wrote, forever); an edit to the notes still is."""
+    project, port = served
+
+    def generation() -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/_preview/page.json", headers={"Host": f"127.0.0.1:{port}"})
+        return json.loads(connection.getresponse().read())["generation"]
+
+    before = generation()
+    for line in range(5):
+        with (project.root / "serve.log").open("a") as log:
+            log.write(f"built the preview {line}\n")
+        (project.root / "scratch.txt").write_text(f"thinking {line}")
+        time.sleep(0.2)
+    time.sleep(0.5)
+    assert generation() == before
+    edit(project.root / "notes.md", "Turns scores into probabilities", "Maps scores to probabilities")
+    deadline = time.monotonic() + 5
+    while generation() == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert generation() == before + 1
