@@ -22,7 +22,7 @@ from .files import file_sha256, journal_for, recover
 from .media import Lookup, MediaStore
 from .options import BuildOptions, DeckResult
 
-ENGINE = tuple(sorted(path.name for path in Path(__file__).parent.glob("*.py")))
+ENGINE = tuple(sorted(path.name for path in Path(__file__).parent.glob("*.py"))) + ("highlight.css",)  # in the note type
 LIBRARIES = ("markdown_it", "pygments", "nh3", "numpy", "matplotlib")
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
 from test_practice import build as build_practice
 from test_practice import practice  # noqa: F401  (fixture)
 
+import ankibuild
 from ankibuild.progress import Progress
 
 NOTES = "# Vision\n\n## Focal loss\nDown-weights easy examples: $FL(p_t)$.\n\n## IoU\n![boxes](boxes.png)\n"
@@ -134,3 +137,21 @@ def test_a_rebuild_through_the_cache_writes_what_a_cold_build_writes(project, mo
     (project.root / "notes.lock.json").write_bytes(lock)
     assert project.run(*args[:-2], "--cache-dir", "fresh-cache").code == 0
     assert {path: path.read_bytes() for path in outputs} == incremental
+
+
+def test_new_code_colours_are_no_reason_to_replay(project):
+    """highlight.css is engine code too: the note type's CSS, which a replay would leave stale."""
+    project.write("notes.md", NOTES)
+    args = ("build", "notes.md", "--offline", "--cache-dir", "cache")
+    project.run(*args)
+    project.run(*args)  # recorded
+    colours = Path(ankibuild.__file__).with_name("highlight.css")
+    shipped = colours.read_bytes()
+    try:
+        colours.write_bytes(shipped + b"pre.highlight .zz { color: #123456 }\n")
+        assert project.run(*args).code == 0
+    finally:
+        colours.write_bytes(shipped)
+    with zipfile.ZipFile(project.root / "dist" / "notes-0.1.0.apkg") as package:
+        collection = package.read("collection.anki2")
+    assert b"#123456" in collection
